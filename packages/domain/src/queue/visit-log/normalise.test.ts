@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normaliseVisitLog } from './normalise.ts';
+import { toVisitLogRecords } from './serialize.ts';
+import { formatLocalTimestamp, parseLocalTimestamp } from './time.ts';
+
+const row = (over: Record<string, string>): Record<string, string> => ({
+  visit_id: 'v1',
+  site: 'b1',
+  service: 'PS',
+  priority: '1',
+  arrived_at: '2010-08-01T10:00:51',
+  called_at: '2010-08-01T10:01:33',
+  service_started_at: '2010-08-01T10:01:32',
+  service_ended_at: '2010-08-01T10:03:08',
+  outcome: 'served',
+  counter: 'VICKY',
+  ...over,
+});
+
+describe('parseLocalTimestamp', () => {
+  it('reads naive local time as a UTC timeline', () => {
+    expect(parseLocalTimestamp('2010-08-01T10:00:37')).toBe(Date.UTC(2010, 7, 1, 10, 0, 37));
+    expect(parseLocalTimestamp('2010-08-01 10:00')).toBe(Date.UTC(2010, 7, 1, 10, 0, 0));
+  });
+  it('rejects impossible dates and zoned text', () => {
+    expect(parseLocalTimestamp('2010-02-30T10:00:00')).toBeNull();
+    expect(parseLocalTimestamp('2010-08-01T24:00:00')).toBeNull();
+    expect(parseLocalTimestamp('2010-08-01T10:00:00Z')).toBeNull();
+    expect(parseLocalTimestamp('yesterday')).toBeNull();
+  });
+});
+
+describe('normaliseVisitLog', () => {
+  it('keeps and reports a service start one second before the call', () => {
+    const log = normaliseVisitLog([row({})]);
+    expect(log.visits).toHaveLength(1);
+    expect(log.summary.service_before_call).toBe(1);
+    expect(log.visits[0]?.calledAt).toBe(Date.UTC(2010, 7, 1, 10, 1, 33));
+  });
+
+  it('sorts out-of-order rows and reports them', () => {
+    const log = normaliseVisitLog([
+      row({
+        visit_id: 'b',
+        arrived_at: '2010-08-01T10:05:00',
+        called_at: '',
+        service_started_at: '',
+        service_ended_at: '',
+        outcome: 'abandoned',
+        counter: '',
+      }),
+      row({ visit_id: 'a' }),
+    ]);
+    expect(log.visits.map((v) => v.visitId)).toEqual(['a', 'b']);
+    expect(log.summary.out_of_order).toBe(1);
+    expect(log.visits[1]?.calledAt).toBeNull();
+  });
+
+  it('rejects bad rows without throwing', () => {
+    const log = normaliseVisitLog([
+      row({ visit_id: 'x', priority: 'high' }),
+      row({ visit_id: 'y', arrived_at: 'nonsense' }),
+      row({ visit_id: 'z', outcome: 'vanished' }),
+      row({ visit_id: 'ok' }),
+      row({ visit_id: 'ok' }),
+    ]);
+    expect(log.visits.map((v) => v.visitId)).toEqual(['ok']);
+    expect(log.rejected).toBe(4);
+    expect(log.summary.invalid_row).toBe(3);
+    expect(log.summary.duplicate_id).toBe(1);
+  });
+
+  it('round-trips through the serializer', () => {
+    const second = fc.integer({ min: Date.UTC(2000, 0, 1) / 1000, max: Date.UTC(2030, 0, 1) / 1000 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            arrive: second,
+            wait: fc.integer({ min: 0, max: 3600 }),
+            serve: fc.integer({ min: 1, max: 3600 }),
+            prio: fc.integer({ min: 0, max: 3 }),
+            served: fc.boolean(),
+          }),
+          { maxLength: 20 },
+        ),
+        (specs) => {
+          const records = specs.map((s, i) => {
+            const a = s.arrive * 1000;
+            const c = a + s.wait * 1000;
+            return s.served
+              ? row({
+                  visit_id: `v${i}`,
+                  priority: String(s.prio),
+                  arrived_at: formatLocalTimestamp(a),
+                  called_at: formatLocalTimestamp(c),
+                  service_started_at: formatLocalTimestamp(c),
+                  service_ended_at: formatLocalTimestamp(c + s.serve * 1000),
+                })
+              : row({
+                  visit_id: `v${i}`,
+                  priority: String(s.prio),
+                  arrived_at: formatLocalTimestamp(a),
+                  called_at: '',
+                  service_started_at: '',
+                  service_ended_at: '',
+                  outcome: 'abandoned',
+                  counter: '',
+                });
+          });
+          const once = normaliseVisitLog(records);
+          const twice = normaliseVisitLog(toVisitLogRecords(once.visits));
+          expect(twice.visits).toEqual(once.visits);
+          expect(once.rejected).toBe(0);
+        },
+      ),
+    );
+  });
+});
