@@ -1,0 +1,3 @@
+export * from './config.ts';
+export * from './people-ahead.ts';
+export * from './pick-next.ts';
