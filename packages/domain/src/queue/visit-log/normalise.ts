@@ -3,8 +3,9 @@ import { ZVisitLogRow } from './schema.ts';
 import { parseLocalTimestamp } from './time.ts';
 
 export const VisitLogIssueKinds = [
-  /** Row rejected: schema or timestamp invalid, or a duplicate id. */
+  /** Row rejected: schema or timestamp invalid. */
   'invalid_row',
+  /** An exact repeat of an earlier row is skipped; another visit reusing an id is kept as `id#2`. */
   'duplicate_id',
   /** Tolerated: service began slightly before the recorded call (clock skew between systems). */
   'service_before_call',
@@ -47,6 +48,7 @@ export function normaliseVisitLog(
   const issues: VisitLogIssue[] = [];
   const visits: Visit[] = [];
   const seen = new Set<string>();
+  const fingerprints = new Set<string>();
   let rejected = 0;
   let outOfOrder = 0;
   let lastArrival = Number.NEGATIVE_INFINITY;
@@ -85,23 +87,38 @@ export function normaliseVisitLog(
       issues.push({ row, visitId: r.visit_id, kind: 'invalid_row', message: bad ?? 'arrived_at missing' });
       return;
     }
-    if (seen.has(r.visit_id)) {
-      rejected++;
+    const fingerprint = JSON.stringify(r);
+    let visitId = r.visit_id;
+    if (seen.has(visitId)) {
+      if (fingerprints.has(fingerprint)) {
+        rejected++;
+        issues.push({
+          row,
+          visitId,
+          kind: 'duplicate_id',
+          message: 'exact repeat of an earlier row; skipped',
+        });
+        return;
+      }
+      // Source systems recycle ids; the visit is real, so keep it under a derived id.
+      let n = 2;
+      while (seen.has(`${r.visit_id}#${n}`)) n++;
+      visitId = `${r.visit_id}#${n}`;
       issues.push({
         row,
-        visitId: r.visit_id,
+        visitId,
         kind: 'duplicate_id',
-        message: 'visit_id already seen; row skipped',
+        message: `id ${r.visit_id} reused by another visit; kept as ${visitId}`,
       });
-      return;
     }
-    seen.add(r.visit_id);
+    seen.add(visitId);
+    fingerprints.add(fingerprint);
 
     const calledAt = times.called_at ?? null;
     const startedAt = times.service_started_at ?? null;
     const endedAt = times.service_ended_at ?? null;
     const note = (kind: VisitLogIssueKind, message: string): void => {
-      issues.push({ row, visitId: r.visit_id, kind, message });
+      issues.push({ row, visitId, kind, message });
     };
     if (calledAt !== null && startedAt !== null && startedAt < calledAt) {
       if (calledAt - startedAt <= TOLERATED_SKEW_MS)
@@ -119,7 +136,7 @@ export function normaliseVisitLog(
     if (arrivedAt < lastArrival) outOfOrder++;
     lastArrival = Math.max(lastArrival, arrivedAt);
     visits.push({
-      visitId: r.visit_id,
+      visitId,
       site: r.site,
       service: r.service,
       priority: r.priority,

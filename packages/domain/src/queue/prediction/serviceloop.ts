@@ -1,0 +1,156 @@
+import { DEFAULT_MEAN_SERVICE_S } from './classical.ts';
+import { quantileSorted } from './distributions.ts';
+import type { StateFeatures } from './features.ts';
+import { extractFeatures } from './features.ts';
+import { dot, fitLeastAbsolute } from './linear.ts';
+import type {
+  CompletedDay,
+  PredictionTarget,
+  PredictorOutput,
+  QueueSnapshot,
+  WaitPredictor,
+} from './types.ts';
+
+export interface ServiceLoopPredictorOptions {
+  /** Central probability of the interval; 0.8 gives the 10th–90th percentile. */
+  readonly coverage?: number;
+  /** Served visits needed before the learned model replaces the formula. */
+  readonly minTrainingVisits?: number;
+  /** Days of history kept for learning (older days are forgotten). */
+  readonly memoryDays?: number;
+}
+
+/** Seconds added before taking logs, so short waits do not dominate. */
+const OFFSET_S = 15;
+const log = (s: number): number => Math.log(Math.max(0, s) + OFFSET_S);
+
+interface DayData {
+  readonly features: StateFeatures[];
+  readonly logWait: number[];
+}
+
+interface Model {
+  readonly classes: readonly number[];
+  readonly beta: readonly number[];
+  /** Per class: sorted out-of-sample residuals (log actual − log fitted). */
+  readonly residuals: ReadonlyMap<number, readonly number[]>;
+  readonly pooledResiduals: readonly number[];
+}
+
+/**
+ * ServiceLoop's predictor. From the live state it computes a priority-aware picture of the
+ * queue (who will be called before this ticket, ghosts of unrecorded abandonments dropped, the
+ * Ibrahim–Whitt drain time with today's service and abandonment rates, recent waits of the same
+ * class); from complete past days it learns how those signals map to the wait actually
+ * experienced (a least-absolute-deviation fit in log seconds, since scores are MAE), and how far
+ * off that fit was on days it had not seen (leave-one-day-out residuals) to set the interval —
+ * a conformal-style calibration per class. Before any history it falls back to the formula.
+ */
+export function serviceLoopPredictor(
+  options: ServiceLoopPredictorOptions = {},
+): WaitPredictor<StateFeatures> {
+  const coverage = options.coverage ?? 0.8;
+  const minTraining = options.minTrainingVisits ?? 300;
+  const memoryDays = options.memoryDays ?? 60;
+  const lowP = (1 - coverage) / 2;
+  const highP = 1 - lowP;
+  const days: DayData[] = [];
+  let model: Model | null = null;
+  let serviceTotal = 0;
+  let serviceCount = 0;
+
+  return {
+    name: 'ServiceLoop',
+    predict(snapshot: QueueSnapshot, target: PredictionTarget): PredictorOutput<StateFeatures> {
+      const fallbackService = serviceCount > 0 ? serviceTotal / serviceCount : DEFAULT_MEAN_SERVICE_S;
+      const f = extractFeatures(snapshot, target, fallbackService);
+      if (model === null) {
+        // No history yet: the formula, with a wide interval that the first day will correct.
+        const p = f.qlAbandonS;
+        return { prediction: { pointS: p, lowerS: p * 0.25, upperS: p * 2.5 }, memo: f };
+      }
+      const fitted = dot(model.beta, design(f, model.classes));
+      const res = model.residuals.get(target.priority) ?? model.pooledResiduals;
+      const median = quantileSorted(res, 0.5);
+      const back = (z: number): number => Math.max(0, Math.exp(z) - OFFSET_S);
+      return {
+        prediction: {
+          pointS: back(fitted + median),
+          lowerS: back(fitted + quantileSorted(res, lowP)),
+          upperS: back(fitted + quantileSorted(res, highP)),
+        },
+        memo: f,
+      };
+    },
+    learnDay(day: CompletedDay<StateFeatures>): void {
+      for (const v of day.visits) {
+        if (
+          v.serviceStartedAt !== null &&
+          v.serviceEndedAt !== null &&
+          v.serviceEndedAt >= v.serviceStartedAt
+        ) {
+          serviceTotal += (v.serviceEndedAt - v.serviceStartedAt) / 1000;
+          serviceCount++;
+        }
+      }
+      const data: DayData = { features: [], logWait: [] };
+      const served = new Set(day.visits.filter((v) => v.outcome === 'served').map((v) => v.visitId));
+      day.outcomes.forEach((o, i) => {
+        const v = day.visits[i];
+        if (o.memo === undefined || o.waitS === null || !v || !served.has(v.visitId)) return;
+        data.features.push(o.memo);
+        data.logWait.push(log(o.waitS));
+      });
+      days.push(data);
+      while (days.length > memoryDays) days.shift();
+      const total = days.reduce((s, d) => s + d.logWait.length, 0);
+      model = total >= minTraining ? fitModel(days, lowP, highP) : null;
+    },
+  };
+}
+
+function design(f: StateFeatures, classes: readonly number[]): number[] {
+  return [
+    1,
+    log(f.qlAbandonS),
+    log(f.lesS),
+    log(f.lesClassS),
+    log(f.holS),
+    Math.log1p(f.aheadGe),
+    Math.log1p(f.aheadGt),
+    ...classes.slice(1).map((c) => (f.priority === c ? 1 : 0)),
+  ];
+}
+
+function fitModel(days: readonly DayData[], lowP: number, highP: number): Model {
+  const classes = [...new Set(days.flatMap((d) => d.features.map((f) => f.priority)))].sort((a, b) => a - b);
+  const fit = (use: readonly DayData[]) =>
+    fitLeastAbsolute(
+      use.flatMap((d) => d.features.map((f) => design(f, classes))),
+      use.flatMap((d) => d.logWait),
+    );
+  const beta = fit(days);
+  // Residuals on days the fit did not see; with a single day, in-sample is all there is.
+  const residualsByClass = new Map<number, number[]>();
+  const pooled: number[] = [];
+  days.forEach((d, k) => {
+    const b = days.length > 1 ? fit(days.filter((_, j) => j !== k)) : beta;
+    d.features.forEach((f, i) => {
+      const r = (d.logWait[i] as number) - dot(b, design(f, classes));
+      pooled.push(r);
+      const list = residualsByClass.get(f.priority);
+      if (list) list.push(r);
+      else residualsByClass.set(f.priority, [r]);
+    });
+  });
+  const residuals = new Map<number, number[]>();
+  for (const [c, list] of residualsByClass)
+    if (list.length >= 50)
+      residuals.set(
+        c,
+        list.sort((a, b) => a - b),
+      );
+  void lowP;
+  void highP;
+  return { classes, beta, residuals, pooledResiduals: pooled.sort((a, b) => a - b) };
+}
