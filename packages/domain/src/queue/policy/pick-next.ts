@@ -52,7 +52,16 @@ export function pickNext<T extends WaitingTicket>(
   counter: CounterView,
   nowMs: number,
 ): T | undefined {
-  const policy = compilePolicy(config);
+  return pickNextCompiled(compilePolicy(config), waiting, counter, nowMs);
+}
+
+/** pickNext for callers that hold the compiled policy (the simulator), skipping the cache lookup. */
+export function pickNextCompiled<T extends WaitingTicket>(
+  policy: CompiledPolicy,
+  waiting: readonly T[],
+  counter: CounterView,
+  nowMs: number,
+): T | undefined {
   const skills = counter.skills;
   const counterId = counter.id;
   const penalty = policy.skillRankPenaltyMs;

@@ -1,0 +1,186 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ZCallingPolicyConfig } from '../policy/config.ts';
+import { durationSampler } from './distributions.ts';
+import { EventHeap } from './event-heap.ts';
+import { type TSimulationModelInput, ZSimulationModel } from './model.ts';
+import { estimate, studentT975 } from './replicate.ts';
+import { Rng } from './rng.ts';
+import { quantile, simulateDay } from './simulate.ts';
+
+const policy = ZCallingPolicyConfig.parse({
+  classes: [
+    { id: 'vip', weight: 4, headStartMs: 300_000, maxWaitMs: 600_000 },
+    { id: 'ordinary', weight: 1, maxWaitMs: 1_800_000 },
+  ],
+  defaultClass: 'ordinary',
+});
+
+/** A busy branch morning: 3 h, cash and wealth services, a lunch break, impatient customers. */
+function branchModel(overrides: Partial<TSimulationModelInput> = {}) {
+  return ZSimulationModel.parse({
+    policy,
+    services: [
+      {
+        code: 'cash',
+        arrivals: [
+          { fromS: 0, toS: 3600, perHour: 40 },
+          { fromS: 3600, toS: 10_800, perHour: 70 },
+        ],
+        serviceTime: { kind: 'lognormal', meanS: 240, sdS: 150 },
+        classMix: { vip: 0.15, ordinary: 0.85 },
+        targetWaitS: 900,
+      },
+      {
+        code: 'wealth',
+        arrivals: [{ fromS: 0, toS: 10_800, perHour: 6 }],
+        serviceTime: { kind: 'empirical', samplesS: [300, 600, 900, 1200] },
+        classMix: { vip: 1 },
+        targetWaitS: 300,
+      },
+    ],
+    counters: [
+      { id: 'c1', skills: ['cash'] },
+      {
+        id: 'c2',
+        skills: ['cash'],
+        shifts: [
+          { fromS: 0, toS: 5400 },
+          { fromS: 7200, toS: 10_800 },
+        ],
+      },
+      { id: 'c3', skills: ['cash'] },
+      { id: 'c4', skills: ['cash'] },
+      { id: 'v1', skills: ['wealth', 'cash'] },
+    ],
+    patience: { ordinary: { kind: 'exponential', meanS: 1800 }, vip: { kind: 'exponential', meanS: 1200 } },
+    balking: { counts: 'service', startAt: 10, certainAt: 40 },
+    ...overrides,
+  });
+}
+
+describe('simulateDay', () => {
+  it('is deterministic for a seed and different across seeds', () => {
+    const model = branchModel();
+    const a = simulateDay(model, { seed: 42, recordVisits: true });
+    const b = simulateDay(model, { seed: 42, recordVisits: true });
+    expect(b).toEqual(a);
+    expect(simulateDay(model, { seed: 43 }).overall.arrivals).not.toBe(a.overall.arrivals);
+  });
+
+  it('accounts for every visit and respects skills, shifts and the calling order', () => {
+    const model = branchModel();
+    const r = simulateDay(model, { seed: 7, recordVisits: true });
+    const visits = r.visits!;
+    const o = r.overall;
+    expect(o.arrivals).toBe(visits.length);
+    expect(o.balked + o.abandoned + o.served + o.unserved).toBe(o.arrivals);
+    expect(o.abandoned).toBeGreaterThan(0);
+    expect(o.served).toBeGreaterThan(120);
+    for (const v of visits) {
+      if (v.outcome !== 'served') continue;
+      const counter = model.counters.find((c) => c.id === v.counterId)!;
+      expect(counter.skills).toContain(v.serviceCode);
+      expect(v.calledS!).toBeGreaterThanOrEqual(v.arrivedS);
+      expect(v.endedS!).toBeGreaterThanOrEqual(v.calledS!);
+      // c2 takes its lunch break: nobody is called there between 1:30 and 2:00
+      if (v.counterId === 'c2') expect(v.calledS! < 5400 || v.calledS! >= 7200).toBe(true);
+    }
+    // Only v1 serves wealth; VIPs wait less than ordinary customers under the weights
+    expect(
+      visits
+        .filter((v) => v.serviceCode === 'wealth' && v.outcome === 'served')
+        .every((v) => v.counterId === 'v1'),
+    ).toBe(true);
+    expect(r.byClass.vip!.meanWaitS).toBeLessThan(r.byClass.ordinary!.meanWaitS);
+    expect(r.byService.cash!.withinTargetShare).toBeGreaterThan(0);
+    expect(r.utilisation).toBeGreaterThan(0.5);
+    expect(r.utilisation).toBeLessThanOrEqual(1);
+    const c2 = r.counters.find((c) => c.id === 'c2')!;
+    expect(c2.openS).toBeLessThan(r.counters.find((c) => c.id === 'c1')!.openS);
+  });
+
+  it('balks when the queue is long and drains the lobby after the doors close', () => {
+    const overloaded = branchModel({
+      counters: [{ id: 'c1', skills: ['cash', 'wealth'] }],
+      patience: {},
+    });
+    const r = simulateDay(overloaded, { seed: 3, recordVisits: true });
+    expect(r.overall.balkingRate).toBeGreaterThan(0.3);
+    expect(r.overall.abandoned).toBe(0);
+    expect(r.overall.unserved).toBe(0);
+    expect(r.endS).toBeGreaterThan(10_800);
+    const noDrain = simulateDay(ZSimulationModel.parse({ ...overloaded, drain: false }), { seed: 3 });
+    expect(noDrain.overall.unserved).toBeGreaterThan(0);
+  });
+
+  it('never serves a skill a counter lacks, for random skill layouts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.subarray(['cash', 'wealth'], { minLength: 1 }), { minLength: 1, maxLength: 4 }),
+        fc.nat(1000),
+        (skillSets, seed) => {
+          const model = branchModel({ counters: skillSets.map((skills, i) => ({ id: `k${i}`, skills })) });
+          const r = simulateDay(model, { seed, recordVisits: true });
+          for (const v of r.visits!) {
+            if (v.counterId === undefined) continue;
+            expect(skillSets[Number(v.counterId.slice(1))]).toContain(v.serviceCode);
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe('simulation building blocks', () => {
+  it('event heap pops in time order, equal times first in first out', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 200 }), (times) => {
+        const heap = new EventHeap(2);
+        for (const [i, t] of times.entries()) heap.push(t, i);
+        const out: number[] = [];
+        while (heap.size > 0) out.push(heap.pop());
+        const expected = times.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        expect(out).toEqual(expected.map(([, i]) => i));
+      }),
+    );
+  });
+
+  it('samples distributions with the right means', () => {
+    const rng = new Rng(1);
+    const mean = (f: (r: Rng) => number) => {
+      let s = 0;
+      for (let i = 0; i < 200_000; i++) s += f(rng);
+      return s / 200_000 / 1000;
+    };
+    expect(mean(durationSampler({ kind: 'exponential', meanS: 180 }))).toBeCloseTo(180, -0.5);
+    expect(mean(durationSampler({ kind: 'lognormal', meanS: 240, sdS: 150 }))).toBeCloseTo(240, -0.5);
+    expect(mean(durationSampler({ kind: 'empirical', samplesS: [100, 200, 600] }))).toBeCloseTo(300, -0.5);
+    let u = 0;
+    for (let i = 0; i < 100_000; i++) u += rng.uniform();
+    expect(u / 100_000).toBeCloseTo(0.5, 2);
+  });
+
+  it('quantile agrees with sorting', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        (xs) => {
+          const sorted = [...xs].sort((a, b) => a - b);
+          expect(quantile(Float64Array.from(xs), 0.9)).toBe(sorted[Math.ceil(0.9 * xs.length) - 1]);
+          expect(quantile(Float64Array.from(xs), 0.5)).toBe(sorted[Math.ceil(0.5 * xs.length) - 1]);
+        },
+      ),
+    );
+  });
+
+  it('gives Student t intervals', () => {
+    expect(studentT975(1)).toBe(12.706);
+    expect(studentT975(40)).toBeCloseTo(2.021, 2);
+    expect(studentT975(120)).toBeCloseTo(1.98, 2);
+    const e = estimate([1, 2, 3, 4, 5]);
+    expect(e.mean).toBe(3);
+    expect(e.halfWidth).toBeCloseTo(2.776 * Math.sqrt(2.5 / 5), 6);
+  });
+});
