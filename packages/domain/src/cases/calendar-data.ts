@@ -4,7 +4,11 @@ import { standardWeek, type TBusinessCalendar, type TCalendarDay, type TMakeUpDa
 function span(from: string, to: string, name: string, nameEn: string): TCalendarDay[] {
   const out: TCalendarDay[] = [];
   const last = Temporal.PlainDate.from(to);
-  for (let d = Temporal.PlainDate.from(from); Temporal.PlainDate.compare(d, last) <= 0; d = d.add({ days: 1 })) {
+  for (
+    let d = Temporal.PlainDate.from(from);
+    Temporal.PlainDate.compare(d, last) <= 0;
+    d = d.add({ days: 1 })
+  ) {
     out.push({ date: d.toString(), name, nameEn });
   }
   return out;

@@ -149,20 +149,32 @@ describe('toICalendar round trip', () => {
   });
 
   it('round-trips arbitrary day sets and names', () => {
-    const arbDate = fc.integer({ min: 0, max: 800 }).map((d) => Temporal.PlainDate.from('2026-01-01').add({ days: d }).toString());
+    const arbDate = fc
+      .integer({ min: 0, max: 800 })
+      .map((d) => Temporal.PlainDate.from('2026-01-01').add({ days: d }).toString());
     const arbName = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s.length > 0);
     fc.assert(
-      fc.property(fc.uniqueArray(arbDate, { maxLength: 20 }), fc.array(arbName, { minLength: 20, maxLength: 20 }), (dates, names) => {
-        const half = Math.floor(dates.length / 2);
-        const cal = {
-          ...UK_EW_2026_CALENDAR,
-          holidays: dates.slice(0, half).sort().map((date, i) => ({ date, name: names[i] ?? 'h' })),
-          makeUpDays: dates.slice(half).sort().map((date, i) => ({ date, name: names[i + half] ?? 'm' })),
-        };
-        const parsed = parseICalendar(toICalendar(cal, new Date('2026-11-01T00:00:00Z')));
-        expect(parsed.holidays).toEqual(cal.holidays);
-        expect(parsed.makeUpDays).toEqual(cal.makeUpDays);
-      }),
+      fc.property(
+        fc.uniqueArray(arbDate, { maxLength: 20 }),
+        fc.array(arbName, { minLength: 20, maxLength: 20 }),
+        (dates, names) => {
+          const half = Math.floor(dates.length / 2);
+          const cal = {
+            ...UK_EW_2026_CALENDAR,
+            holidays: dates
+              .slice(0, half)
+              .sort()
+              .map((date, i) => ({ date, name: names[i] ?? 'h' })),
+            makeUpDays: dates
+              .slice(half)
+              .sort()
+              .map((date, i) => ({ date, name: names[i + half] ?? 'm' })),
+          };
+          const parsed = parseICalendar(toICalendar(cal, new Date('2026-11-01T00:00:00Z')));
+          expect(parsed.holidays).toEqual(cal.holidays);
+          expect(parsed.makeUpDays).toEqual(cal.makeUpDays);
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -44,12 +44,26 @@ export interface ParseICalendarOptions {
   readonly expandTo?: string;
 }
 
-const WORK_CATEGORIES = new Set(['WORKDAY', 'WORKING-DAY', 'WORKING DAY', 'MAKE-UP-WORKDAY', 'MAKEUP', '补班', '上班', '班']);
-const WORK_SUMMARY = /补班|调休上班|上班|(?:^|[\s(（【[])班(?:$|[\s)）】\]])|\bwork(?:ing)?[\s-]?day\b|\bmake-?up\s+(?:working\s+)?day\b/i;
+const WORK_CATEGORIES = new Set([
+  'WORKDAY',
+  'WORKING-DAY',
+  'WORKING DAY',
+  'MAKE-UP-WORKDAY',
+  'MAKEUP',
+  '补班',
+  '上班',
+  '班',
+]);
+const WORK_SUMMARY =
+  /补班|调休上班|上班|(?:^|[\s(（【[])班(?:$|[\s)）】\]])|\bwork(?:ing)?[\s-]?day\b|\bmake-?up\s+(?:working\s+)?day\b/i;
 const NON_WORKING = /non[\s-]?working|不上班|休息日/i;
 const MAX_OCCURRENCES = 5000;
 
-export function isMakeUpMarked(summary: string, categories: readonly string[], dayKind: string | null): boolean {
+export function isMakeUpMarked(
+  summary: string,
+  categories: readonly string[],
+  dayKind: string | null,
+): boolean {
   if (dayKind) {
     const kind = dayKind.trim().toUpperCase();
     if (kind === 'WORKDAY') return true;
@@ -144,7 +158,8 @@ export function parseICalendar(text: string, options: ParseICalendarOptions = {}
   }
 
   for (const date of makeUps.keys()) {
-    if (holidays.delete(date)) warnings.push(`${date} is both holiday and make-up day; treated as a working day`);
+    if (holidays.delete(date))
+      warnings.push(`${date} is both holiday and make-up day; treated as a working day`);
   }
   const zone = asString(root.getFirstPropertyValue('x-wr-timezone'));
   let timeZone: string | null = null;

@@ -72,11 +72,16 @@ export const ZBusinessCalendar = z
     const holidays = new Set(cal.holidays.map((h) => h.date));
     for (const m of cal.makeUpDays) {
       if (holidays.has(m.date)) {
-        ctx.addIssue({ code: 'custom', path: ['makeUpDays'], message: `${m.date} is both holiday and make-up day` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['makeUpDays'],
+          message: `${m.date} is both holiday and make-up day`,
+        });
       }
     }
     const working = Weekdays.some((d) => cal.weeklyHours[d].length > 0) || cal.makeUpDays.length > 0;
-    if (!working) ctx.addIssue({ code: 'custom', path: ['weeklyHours'], message: 'calendar has no working time' });
+    if (!working)
+      ctx.addIssue({ code: 'custom', path: ['weeklyHours'], message: 'calendar has no working time' });
   });
 export type TBusinessCalendar = z.infer<typeof ZBusinessCalendar>;
 
@@ -135,7 +140,10 @@ export function dayKind(calendar: TBusinessCalendar, date: Temporal.PlainDate): 
 }
 
 /** Working intervals of a local date (empty on a non-working day). */
-export function workingHoursOn(calendar: TBusinessCalendar, date: Temporal.PlainDate): readonly TWorkingInterval[] {
+export function workingHoursOn(
+  calendar: TBusinessCalendar,
+  date: Temporal.PlainDate,
+): readonly TWorkingInterval[] {
   const key = date.toString();
   const c = compile(calendar);
   if (c.holidays.has(key)) return [];

@@ -64,7 +64,13 @@ export const ZServiceLevel = z.enum(ServiceLevels);
 export const Remedies = ['repair', 'replace', 'redo'] as const;
 export type Remedy = (typeof Remedies)[number];
 
-export const NonPropertyClaimKinds = ['apology', 'explanation', 'correction_of_records', 'reputation', 'other'] as const;
+export const NonPropertyClaimKinds = [
+  'apology',
+  'explanation',
+  'correction_of_records',
+  'reputation',
+  'other',
+] as const;
 export type NonPropertyClaimKind = (typeof NonPropertyClaimKinds)[number];
 
 /** What the customer claims (DOMAIN §3, seed 001 §42–44). */
@@ -216,7 +222,11 @@ export const ZCreateCaseRequest = z.strictObject({
 export type TCreateCaseRequest = z.infer<typeof ZCreateCaseRequest>;
 
 /** A fresh case in state `received`; the id and number come from the server (UUIDv7, sequence). */
-export function newCase(input: TCreateCaseRequest, ids: { id: string; number: string }, receivedAt: Date): TCase {
+export function newCase(
+  input: TCreateCaseRequest,
+  ids: { id: string; number: string },
+  receivedAt: Date,
+): TCase {
   const parsed = parseCaseNumber(ids.number);
   if (!parsed || parsed.type !== input.type) {
     throw new AppError('validation_failed', `Case number ${ids.number} does not match type ${input.type}`);

@@ -40,7 +40,12 @@ export const JRT_CHANNELS: readonly Category<JrtChannel>[] = [
   cat('online_banking', '电子渠道—网上银行', 'Electronic: online banking', 'front'),
   cat('telephone_banking', '电子渠道—电话银行', 'Electronic: telephone banking', 'front'),
   cat('mobile_app', '电子渠道—移动客户端', 'Electronic: mobile app', 'front'),
-  cat('public_platform', '电子渠道—网络公众平台', 'Electronic: public online platforms (WeChat, Weibo…)', 'front'),
+  cat(
+    'public_platform',
+    '电子渠道—网络公众平台',
+    'Electronic: public online platforms (WeChat, Weibo…)',
+    'front',
+  ),
   cat('sms', '电子渠道—短信', 'Electronic: SMS', 'front'),
   cat('electronic_other', '电子渠道—其他', 'Electronic: other', 'front'),
   cat('third_party', '第三方渠道', 'Third-party channel', 'front'),
@@ -104,7 +109,11 @@ export type JrtCause = (typeof JrtCauseKeys)[number];
 
 export const JRT_CAUSES: readonly Category<JrtCause>[] = [
   cat('service_attitude_quality', '服务态度及服务质量', 'Service attitude and quality'),
-  cat('facilities_equipment_systems', '服务设施、设备、业务系统', 'Service facilities, equipment and systems'),
+  cat(
+    'facilities_equipment_systems',
+    '服务设施、设备、业务系统',
+    'Service facilities, equipment and systems',
+  ),
   cat('rules_processes', '管理制度、业务规则与流程', 'Management rules, business rules and processes'),
   cat('marketing_practices', '营销方式和手段', 'Marketing methods'),
   cat('information_disclosure', '信息披露', 'Information disclosure'),

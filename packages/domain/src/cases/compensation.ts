@@ -28,7 +28,11 @@ export const DEFAULT_COMPENSATION_AUTHORITY: TCompensationAuthority = {
 };
 
 /** The highest limit among the actor's roles; zero in another currency (no implicit FX). */
-export function authorityLimit(roles: readonly Role[], currency: string, authority: TCompensationAuthority): number {
+export function authorityLimit(
+  roles: readonly Role[],
+  currency: string,
+  authority: TCompensationAuthority,
+): number {
   if (currency !== authority.currency) return 0;
   return roles.reduce((max, role) => Math.max(max, authority.limits[role] ?? 0), 0);
 }
@@ -43,7 +47,11 @@ export function decideCompensation(input: {
   readonly authority?: TCompensationAuthority;
 }): CompensationRoute {
   if (input.amount.amountMinor <= 0) throw new AppError('validation_failed', 'Compensation must be positive');
-  const limit = authorityLimit(input.roles, input.amount.currency, input.authority ?? DEFAULT_COMPENSATION_AUTHORITY);
+  const limit = authorityLimit(
+    input.roles,
+    input.amount.currency,
+    input.authority ?? DEFAULT_COMPENSATION_AUTHORITY,
+  );
   return input.amount.amountMinor <= limit
     ? { route: 'on_the_spot', limitMinor: limit }
     : { route: 'approval_required', limitMinor: limit, excessMinor: input.amount.amountMinor - limit };

@@ -74,7 +74,8 @@ export const UK_FCA_DISP: TSlaPreset = ZSlaPreset.parse({
   clocks: [
     {
       name: 'summary_resolution',
-      label: 'Resolved by close of business on the 3rd business day after receipt (summary resolution communication)',
+      label:
+        'Resolved by close of business on the 3rd business day after receipt (summary resolution communication)',
       mode: 'business_days',
       amount: 3,
       end: 'close_of_business',

@@ -70,7 +70,9 @@ export type PauseReason = (typeof PauseReasons)[number];
 /** A stretch during which the clock does not run; `to: null` while the pause is still open. */
 export const ZPause = z
   .strictObject({ from: z.date(), to: z.date().nullable(), reason: z.enum(PauseReasons) })
-  .refine((p) => p.to === null || p.to.getTime() >= p.from.getTime(), { message: 'pause ends before it starts' });
+  .refine((p) => p.to === null || p.to.getTime() >= p.from.getTime(), {
+    message: 'pause ends before it starts',
+  });
 export type TPause = z.infer<typeof ZPause>;
 
 export const ZAppliedExtension = z.strictObject({
@@ -80,4 +82,3 @@ export const ZAppliedExtension = z.strictObject({
   customerNotifiedAt: z.date().optional(),
 });
 export type TAppliedExtension = z.infer<typeof ZAppliedExtension>;
-

@@ -27,18 +27,17 @@ const ZONES = [
 const START_2026 = Date.parse('2026-01-01T00:00:00Z');
 const DAY = 86_400_000;
 
-const arbDate2026 = fc.integer({ min: 0, max: 364 }).map((d) =>
-  Temporal.PlainDate.from('2026-01-01')
-    .add({ days: d })
-    .toString(),
-);
+const arbDate2026 = fc
+  .integer({ min: 0, max: 364 })
+  .map((d) => Temporal.PlainDate.from('2026-01-01').add({ days: d }).toString());
 
 const arbInterval = fc
   .tuple(fc.integer({ min: 0, max: 22 * 4 }), fc.integer({ min: 1, max: 12 * 4 }))
   .map(([s, len]) => {
     const start = s * 15;
     const end = Math.min(24 * 60, start + len * 15);
-    const fmt = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    const fmt = (m: number) =>
+      `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     return { start: fmt(start), end: fmt(end) };
   });
 
@@ -86,14 +85,25 @@ const arbClock: fc.Arbitrary<TClockDefinition> = fc
     rollOver: fc.constantFrom('none', 'holidays', 'rest_days'),
     end: fc.constantFrom('end_of_day', 'close_of_business'),
   })
-  .map((c) => ZClockDefinition.parse({ name: 'c', label: 'c', ...c, amount: c.mode === 'weeks' ? 1 + (c.amount % 8) : c.amount }));
+  .map((c) =>
+    ZClockDefinition.parse({
+      name: 'c',
+      label: 'c',
+      ...c,
+      amount: c.mode === 'weeks' ? 1 + (c.amount % 8) : c.amount,
+    }),
+  );
 
 /** An instant in 2026, minute resolution, over the whole year. */
 const arbInstant = fc.integer({ min: 0, max: 360 * 24 * 60 }).map((m) => new Date(START_2026 + m * 60_000));
 
 const arbPause: fc.Arbitrary<TPause> = fc
   .tuple(arbInstant, fc.integer({ min: 0, max: 20 * 24 * 60 }))
-  .map(([from, len]) => ({ from, to: new Date(from.getTime() + len * 60_000), reason: 'waiting_for_customer' }));
+  .map(([from, len]) => ({
+    from,
+    to: new Date(from.getTime() + len * 60_000),
+    reason: 'waiting_for_customer',
+  }));
 
 const due = (def: TClockDefinition, cal: TBusinessCalendar, at: Date, pauses: TPause[] = []) =>
   computeClockDue({ definition: def, calendar: cal, receivedAt: at, pauses });
@@ -103,9 +113,15 @@ const RUNS = { numRuns: 300 };
 describe('SLA clock properties', () => {
   it('due is after receipt', () => {
     fc.assert(
-      fc.property(arbClock, arbCalendar, arbInstant, fc.array(arbPause, { maxLength: 3 }), (def, cal, at, pauses) => {
-        expect(due(def, cal, at, pauses).due.getTime()).toBeGreaterThan(at.getTime());
-      }),
+      fc.property(
+        arbClock,
+        arbCalendar,
+        arbInstant,
+        fc.array(arbPause, { maxLength: 3 }),
+        (def, cal, at, pauses) => {
+          expect(due(def, cal, at, pauses).due.getTime()).toBeGreaterThan(at.getTime());
+        },
+      ),
       RUNS,
     );
   });
@@ -149,22 +165,28 @@ describe('SLA clock properties', () => {
 
   it('pauses wholly before receipt or starting at/after the due time change nothing', () => {
     fc.assert(
-      fc.property(arbClock, arbCalendar, arbInstant, fc.integer({ min: 0, max: 5000 }), (def, cal, at, gap) => {
-        const base = due(def, cal, at).due;
-        const before: TPause = {
-          from: new Date(at.getTime() - 3 * DAY - gap * 60_000),
-          to: new Date(at.getTime() - gap * 60_000),
-          reason: 'other',
-        };
-        const after: TPause = {
-          from: new Date(base.getTime() + gap * 60_000),
-          to: new Date(base.getTime() + gap * 60_000 + 5 * DAY),
-          reason: 'other',
-        };
-        // A pause before receipt on the receipt day itself would still remove that day in day
-        // mode, but that day never counts, so the due time cannot move.
-        expect(due(def, cal, at, [before, after]).due.getTime()).toBe(base.getTime());
-      }),
+      fc.property(
+        arbClock,
+        arbCalendar,
+        arbInstant,
+        fc.integer({ min: 0, max: 5000 }),
+        (def, cal, at, gap) => {
+          const base = due(def, cal, at).due;
+          const before: TPause = {
+            from: new Date(at.getTime() - 3 * DAY - gap * 60_000),
+            to: new Date(at.getTime() - gap * 60_000),
+            reason: 'other',
+          };
+          const after: TPause = {
+            from: new Date(base.getTime() + gap * 60_000),
+            to: new Date(base.getTime() + gap * 60_000 + 5 * DAY),
+            reason: 'other',
+          };
+          // A pause before receipt on the receipt day itself would still remove that day in day
+          // mode, but that day never counts, so the due time cannot move.
+          expect(due(def, cal, at, [before, after]).due.getTime()).toBe(base.getTime());
+        },
+      ),
       RUNS,
     );
   });
@@ -178,7 +200,11 @@ describe('SLA clock properties', () => {
         expect(isWorkingDay(cal, last)).toBe(true);
         // Roll-over only moves off non-working days, so a business-day count is never rolled.
         let n = 0;
-        for (let day = toPlainDate(cal, at).add({ days: 1 }); Temporal.PlainDate.compare(day, last) <= 0; day = day.add({ days: 1 })) {
+        for (
+          let day = toPlainDate(cal, at).add({ days: 1 });
+          Temporal.PlainDate.compare(day, last) <= 0;
+          day = day.add({ days: 1 })
+        ) {
           if (isWorkingDay(cal, day)) n++;
         }
         expect(n).toBe(def.amount);
@@ -202,14 +228,20 @@ describe('SLA clock properties', () => {
   it('business-hours due lies inside (or at the end of) a working interval', () => {
     const hours = arbClock.map((c) => ({ ...c, mode: 'business_hours' as const }));
     fc.assert(
-      fc.property(hours, arbCalendar, arbInstant, fc.array(arbPause, { maxLength: 2 }), (def, cal, at, pauses) => {
-        const t = due(def, cal, at, pauses).due.getTime();
-        const day = toPlainDate(cal, new Date(t - 1));
-        const inside = [day, day.add({ days: 1 }), day.subtract({ days: 1 })]
-          .flatMap((d) => workingInstantsOn(cal, d))
-          .some(([s, e]) => s < t && t <= e);
-        expect(inside).toBe(true);
-      }),
+      fc.property(
+        hours,
+        arbCalendar,
+        arbInstant,
+        fc.array(arbPause, { maxLength: 2 }),
+        (def, cal, at, pauses) => {
+          const t = due(def, cal, at, pauses).due.getTime();
+          const day = toPlainDate(cal, new Date(t - 1));
+          const inside = [day, day.add({ days: 1 }), day.subtract({ days: 1 })]
+            .flatMap((d) => workingInstantsOn(cal, d))
+            .some(([s, e]) => s < t && t <= e);
+          expect(inside).toBe(true);
+        },
+      ),
       RUNS,
     );
   });
@@ -225,7 +257,8 @@ describe('SLA clock properties', () => {
         const a = due(def, cal, at).due.getTime();
         const b = due(def, withHoliday, at).due.getTime();
         expect(b).toBeGreaterThanOrEqual(a);
-        if (def.mode === 'calendar_days' && def.rollOver === 'none' && def.end === 'end_of_day') expect(b).toBe(a);
+        if (def.mode === 'calendar_days' && def.rollOver === 'none' && def.end === 'end_of_day')
+          expect(b).toBe(a);
       }),
       RUNS,
     );

@@ -16,7 +16,12 @@ const US_CALENDAR: TBusinessCalendar = {
 };
 
 const cn = (receivedAt: string, clock = 'decision') =>
-  computeDueDetail({ preset: 'cn-nfra-2020', clock, receivedAt: new Date(receivedAt), calendar: CN_2026_CALENDAR });
+  computeDueDetail({
+    preset: 'cn-nfra-2020',
+    clock,
+    receivedAt: new Date(receivedAt),
+    calendar: CN_2026_CALENDAR,
+  });
 
 describe('UK FCA DISP, hand-checked', () => {
   it('a complaint received Wed 23 Dec 2026 has its 3rd business day on Wed 30 Dec', () => {
@@ -175,7 +180,11 @@ describe('China NFRA 2020 with Civil Code counting, hand-checked', () => {
       calendar: CN_2026_CALENDAR,
       // Thu 5 Mar 10:00 to Tue 10 Mar 15:00 Beijing: 5, 6, 7, 8, 9 Mar removed; 10 Mar counts.
       pauses: [
-        { from: new Date('2026-03-05T02:00:00Z'), to: new Date('2026-03-10T07:00:00Z'), reason: 'external_appraisal' },
+        {
+          from: new Date('2026-03-05T02:00:00Z'),
+          to: new Date('2026-03-10T07:00:00Z'),
+          reason: 'external_appraisal',
+        },
       ],
     });
     // 17 + 5 = 22 Mar (Sunday) → Monday 23 Mar.
@@ -185,13 +194,21 @@ describe('China NFRA 2020 with Civil Code counting, hand-checked', () => {
 
   it('business days across 国庆 count the make-up Saturday 10 Oct', () => {
     const def = ZClockDefinition.parse({ name: 'reply', label: 'reply', mode: 'business_days', amount: 3 });
-    const d = computeClockDue({ definition: def, receivedAt: new Date('2026-09-30T02:00:00Z'), calendar: CN_2026_CALENDAR });
+    const d = computeClockDue({
+      definition: def,
+      receivedAt: new Date('2026-09-30T02:00:00Z'),
+      calendar: CN_2026_CALENDAR,
+    });
     expect(d.lastDay).toBe('2026-10-10');
   });
 
   it('business days across 春节 count the make-up Saturday 14 Feb', () => {
     const def = ZClockDefinition.parse({ name: 'reply', label: 'reply', mode: 'business_days', amount: 3 });
-    const d = computeClockDue({ definition: def, receivedAt: new Date('2026-02-13T02:00:00Z'), calendar: CN_2026_CALENDAR });
+    const d = computeClockDue({
+      definition: def,
+      receivedAt: new Date('2026-02-13T02:00:00Z'),
+      calendar: CN_2026_CALENDAR,
+    });
     // 14 Feb (make-up, 1), 15–23 holiday, 24 (2), 25 (3).
     expect(d.lastDay).toBe('2026-02-25');
   });
@@ -199,7 +216,11 @@ describe('China NFRA 2020 with Civil Code counting, hand-checked', () => {
   it('business hours on the make-up Sunday 4 Jan', () => {
     const def = ZClockDefinition.parse({ name: 'ack', label: 'ack', mode: 'business_hours', amount: 4 });
     // Fri 2 Jan 2026 16:00 Beijing (holiday): next working time is Sun 4 Jan 09:00 (调休上班).
-    const d = computeClockDue({ definition: def, receivedAt: new Date('2026-01-02T08:00:00Z'), calendar: CN_2026_CALENDAR });
+    const d = computeClockDue({
+      definition: def,
+      receivedAt: new Date('2026-01-02T08:00:00Z'),
+      calendar: CN_2026_CALENDAR,
+    });
     expect(d.due.toISOString()).toBe('2026-01-04T05:00:00.000Z');
   });
 });
@@ -229,7 +250,12 @@ describe('US CFPB', () => {
 describe('errors and pauses', () => {
   it('unknown preset or clock is not_found', () => {
     const run = (preset: string, clock: string) => () =>
-      computeDue({ preset, clock, receivedAt: new Date('2026-01-01T00:00:00Z'), calendar: UK_EW_2026_CALENDAR });
+      computeDue({
+        preset,
+        clock,
+        receivedAt: new Date('2026-01-01T00:00:00Z'),
+        calendar: UK_EW_2026_CALENDAR,
+      });
     expect(run('nope', 'decision')).toThrowError(/Unknown SLA preset/);
     expect(run('cn-nfra-2020', 'nope')).toThrowError(/has no clock/);
   });
@@ -253,7 +279,9 @@ describe('errors and pauses', () => {
       definition: def,
       receivedAt: new Date('2026-05-01T00:00:00Z'),
       calendar: UK_EW_2026_CALENDAR,
-      pauses: [{ from: new Date('2026-05-01T03:00:00Z'), to: new Date('2026-05-01T05:00:00Z'), reason: 'other' }],
+      pauses: [
+        { from: new Date('2026-05-01T03:00:00Z'), to: new Date('2026-05-01T05:00:00Z'), reason: 'other' },
+      ],
     });
     expect(d.due.toISOString()).toBe('2026-05-01T02:00:00.000Z');
   });

@@ -9,15 +9,15 @@ import {
   toPlainDate,
   workingInstantsOn,
 } from './calendar.ts';
-import {
-  type CountingMode,
-  type RollOverRule,
-  type TAppliedExtension,
-  type TClockDefinition,
-  type TPause,
-  type TSlaPreset,
-} from './sla-schema.ts';
 import { BUILT_IN_PRESETS } from './sla-presets.ts';
+import type {
+  CountingMode,
+  RollOverRule,
+  TAppliedExtension,
+  TClockDefinition,
+  TPause,
+  TSlaPreset,
+} from './sla-schema.ts';
 
 export interface ComputeDueInput {
   /** A preset object (possibly edited by an administrator) or the name of a built-in preset. */
@@ -42,7 +42,6 @@ export interface DueDetail {
   readonly mode: CountingMode;
 }
 
-const HOUR = 3_600_000;
 /** Ten years of days: beyond that a calendar without working days is a configuration error. */
 const MAX_DAYS = 3660;
 
@@ -87,7 +86,8 @@ export interface ComputeClockDueInput {
 export function computeClockDue(input: ComputeClockDueInput): DueDetail {
   const def = input.definition;
   const amount = def.amount + extensionAmount(def, input.extensions ?? []);
-  if (Number.isNaN(input.receivedAt.getTime())) throw new AppError('validation_failed', 'receivedAt is not a valid date');
+  if (Number.isNaN(input.receivedAt.getTime()))
+    throw new AppError('validation_failed', 'receivedAt is not a valid date');
   const all = mergePauses(input.pauses ?? [], input.now);
   // A pause that begins at or after the breach cannot revive a breached clock. Pauses only ever
   // push the due time later, so admitting those that start before the current due time until
@@ -122,10 +122,13 @@ function dueWith(
     case 'calendar_days':
     case 'weeks':
     case 'business_days': {
-      if (!Number.isInteger(amount)) throw new AppError('validation_failed', 'day-based clocks need whole units');
+      if (!Number.isInteger(amount))
+        throw new AppError('validation_failed', 'day-based clocks need whole units');
       const last = lastCountedDay(def, input.calendar, input.receivedAt, amount, pauses);
       const due =
-        def.end === 'close_of_business' ? closeOfBusiness(input.calendar, last) : endOfDay(input.calendar.timeZone, last);
+        def.end === 'close_of_business'
+          ? closeOfBusiness(input.calendar, last)
+          : endOfDay(input.calendar.timeZone, last);
       return { due, lastDay: last.toString(), amount, mode: def.mode };
     }
   }
@@ -215,7 +218,11 @@ export function advance(segments: Iterable<Interval>, pauses: readonly Interval[
 }
 
 /** Counted (segment, unpaused) time in [from, to). */
-export function countedBetween(segments: Iterable<Interval>, pauses: readonly Interval[], to: number): number {
+export function countedBetween(
+  segments: Iterable<Interval>,
+  pauses: readonly Interval[],
+  to: number,
+): number {
   let total = 0;
   for (const seg of segments) {
     if (seg[0] >= to) break;
@@ -278,10 +285,15 @@ function lastCountedDay(
  * as Chinese practice reads 法定休假日; a make-up Saturday is a working day and does not roll);
  * 'holidays' rolls only over listed public holidays.
  */
-function rollOver(rule: RollOverRule, calendar: TBusinessCalendar, last: Temporal.PlainDate): Temporal.PlainDate {
+function rollOver(
+  rule: RollOverRule,
+  calendar: TBusinessCalendar,
+  last: Temporal.PlainDate,
+): Temporal.PlainDate {
   let day = last;
   for (let i = 0; i < MAX_DAYS; i++) {
-    const rest = rule === 'rest_days' ? !isWorkingDay(calendar, day) : rule === 'holidays' && isHoliday(calendar, day);
+    const rest =
+      rule === 'rest_days' ? !isWorkingDay(calendar, day) : rule === 'holidays' && isHoliday(calendar, day);
     if (!rest) return day;
     day = day.add({ days: 1 });
   }

@@ -16,10 +16,18 @@ const base: TCase = newCase(
     content: 'The ATM kept my card and nobody helped.',
     complaint: {
       business: 'debit card',
-      claims: { compensation: { amountMinor: 15_000, currency: 'CNY' }, remedies: ['replace'], nonProperty: ['apology'] },
+      claims: {
+        compensation: { amountMinor: 15_000, currency: 'CNY' },
+        remedies: ['replace'],
+        nonProperty: ['apology'],
+      },
       severity: 'medium',
       serviceLevel: 'basic',
-      classification: { channel: 'self_service', businessType: 'debit_card', cause: 'facilities_equipment_systems' },
+      classification: {
+        channel: 'self_service',
+        businessType: 'debit_card',
+        cause: 'facilities_equipment_systems',
+      },
     },
     assigneeId: null,
   },
@@ -36,7 +44,10 @@ const teller = actor('u-teller', 'teller');
 const manager = actor('u-manager', 'branch_manager');
 
 /** One valid action of each type, with the actor that may perform it. */
-const SAMPLE: Record<CaseActionType, { action: TCaseAction; by: ReturnType<typeof actor>; setup?: Partial<TCase> }> = {
+const SAMPLE: Record<
+  CaseActionType,
+  { action: TCaseAction; by: ReturnType<typeof actor>; setup?: Partial<TCase> }
+> = {
   acknowledge: { action: { type: 'acknowledge' }, by: handler },
   start_investigation: { action: { type: 'start_investigation' }, by: handler },
   assign: { action: { type: 'assign', assigneeId: 'u-other' }, by: handler },
@@ -46,18 +57,31 @@ const SAMPLE: Record<CaseActionType, { action: TCaseAction; by: ReturnType<typeo
     by: handler,
     setup: { pauses: [{ from: RECEIVED, to: null, reason: 'waiting_for_customer' }] },
   },
-  propose_resolution: { action: { type: 'propose_resolution', summary: 'Card replaced, fee refunded' }, by: handler },
+  propose_resolution: {
+    action: { type: 'propose_resolution', summary: 'Card replaced, fee refunded' },
+    by: handler,
+  },
   customer_accept: { action: { type: 'customer_accept' }, by: handler },
   customer_reject: { action: { type: 'customer_reject', reason: 'wants more' }, by: handler },
   return_to_investigation: { action: { type: 'return_to_investigation', reason: 'new facts' }, by: handler },
-  close: { action: { type: 'close', rootCause: { category: 'system_equipment', text: 'card reader fault' } }, by: handler },
+  close: {
+    action: { type: 'close', rootCause: { category: 'system_equipment', text: 'card reader fault' } },
+    by: handler,
+  },
   reopen: { action: { type: 'reopen', reason: 'customer called again' }, by: handler },
   request_review: { action: { type: 'request_review', reason: 'disagree' }, by: handler },
-  decide_review: { action: { type: 'decide_review', outcome: 'upheld', summary: 'decision stands' }, by: handler },
+  decide_review: {
+    action: { type: 'decide_review', outcome: 'upheld', summary: 'decision stands' },
+    by: handler,
+  },
   merge: { action: { type: 'merge', intoCaseId: 'case-0' }, by: handler },
   withdraw: { action: { type: 'withdraw', reason: 'resolved elsewhere' }, by: handler },
   offer_compensation: {
-    action: { type: 'offer_compensation', amount: { amountMinor: 15_000, currency: 'CNY' }, reason: 'goodwill' },
+    action: {
+      type: 'offer_compensation',
+      amount: { amountMinor: 15_000, currency: 'CNY' },
+      reason: 'goodwill',
+    },
     by: teller,
   },
   approve_compensation: {
@@ -146,7 +170,9 @@ describe('transition: every action from every state', () => {
         const { action, by, setup } = SAMPLE[type];
         const reviewSetup: Partial<TCase> =
           state === 'review_requested'
-            ? { review: { requestedAt: RECEIVED, reason: 'x', decidedAt: null, outcome: null, summary: null } }
+            ? {
+                review: { requestedAt: RECEIVED, reason: 'x', decidedAt: null, outcome: null, summary: null },
+              }
             : {};
         const c = caseIn(state, { ...reviewSetup, ...setup });
         // The reviewer for decide_review and reopen needs case.supervise: complaint_handler has it.
@@ -213,12 +239,19 @@ describe('transition: guards', () => {
   });
 
   it('refuses a malformed action', () => {
-    const r = transition(caseIn('investigating'), { type: 'propose_resolution', summary: '   ' }, handler, NOW);
+    const r = transition(
+      caseIn('investigating'),
+      { type: 'propose_resolution', summary: '   ' },
+      handler,
+      NOW,
+    );
     expect(!r.ok && r.error.code).toBe('validation_failed');
   });
 
   it('pause twice and resume without pause are invalid_state', () => {
-    const paused = caseIn('investigating', { pauses: [{ from: RECEIVED, to: null, reason: 'external_appraisal' }] });
+    const paused = caseIn('investigating', {
+      pauses: [{ from: RECEIVED, to: null, reason: 'external_appraisal' }],
+    });
     const again = transition(paused, { type: 'pause', reason: 'waiting_for_customer' }, handler, NOW);
     expect(!again.ok && again.error.code).toBe('invalid_state');
     const resume = transition(caseIn('investigating'), { type: 'resume' }, handler, NOW);
@@ -226,7 +259,9 @@ describe('transition: guards', () => {
   });
 
   it('withdrawal and merge close an open pause', () => {
-    const paused = caseIn('investigating', { pauses: [{ from: RECEIVED, to: null, reason: 'external_appraisal' }] });
+    const paused = caseIn('investigating', {
+      pauses: [{ from: RECEIVED, to: null, reason: 'external_appraisal' }],
+    });
     for (const action of [{ type: 'withdraw' } as const, { type: 'merge', intoCaseId: 'case-0' } as const]) {
       const r = transition(paused, action, handler, NOW);
       if (!r.ok) throw r.error;
@@ -240,7 +275,9 @@ describe('transition: guards', () => {
   });
 
   it('an unclassified complaint cannot be closed', () => {
-    const c = caseIn('accepted', { complaint: base.complaint && { ...base.complaint, classification: null } });
+    const c = caseIn('accepted', {
+      complaint: base.complaint && { ...base.complaint, classification: null },
+    });
     const r = transition(c, SAMPLE.close.action, handler, NOW);
     expect(!r.ok && r.error.code).toBe('validation_failed');
   });
@@ -272,7 +309,12 @@ describe('transition: guards', () => {
 
 describe('compensation authority in the workflow', () => {
   const offer = (amountMinor: number, by: ReturnType<typeof actor>) =>
-    transition(caseIn('received'), { type: 'offer_compensation', amount: { amountMinor, currency: 'CNY' }, reason: 'x' }, by, NOW);
+    transition(
+      caseIn('received'),
+      { type: 'offer_compensation', amount: { amountMinor, currency: 'CNY' }, reason: 'x' },
+      by,
+      NOW,
+    );
 
   it('a teller grants ¥150 on the spot', () => {
     const r = offer(15_000, teller);
@@ -311,16 +353,32 @@ describe('compensation authority in the workflow', () => {
     const id = r.case.compensations[0]?.id ?? '';
     const self = transition(r.case, { type: 'approve_compensation', compensationId: id }, manager, NOW);
     expect(!self.ok && self.error.code).toBe('forbidden');
-    const other = transition(r.case, { type: 'approve_compensation', compensationId: id }, actor('m2', 'branch_manager'), NOW);
+    const other = transition(
+      r.case,
+      { type: 'approve_compensation', compensationId: id },
+      actor('m2', 'branch_manager'),
+      NOW,
+    );
     expect(!other.ok && other.error.code).toBe('forbidden');
-    const ho = transition(r.case, { type: 'approve_compensation', compensationId: id }, actor('ho', 'branch_manager'), NOW, {
-      compensationAuthority: { currency: 'CNY', limits: { branch_manager: 5_000_000 } },
-    });
+    const ho = transition(
+      r.case,
+      { type: 'approve_compensation', compensationId: id },
+      actor('ho', 'branch_manager'),
+      NOW,
+      {
+        compensationAuthority: { currency: 'CNY', limits: { branch_manager: 5_000_000 } },
+      },
+    );
     expect(ho.ok).toBe(true);
   });
 
   it('unknown compensation ids are not_found', () => {
-    const r = transition(caseIn('investigating'), { type: 'decline_compensation', compensationId: 'nope', reason: 'x' }, manager, NOW);
+    const r = transition(
+      caseIn('investigating'),
+      { type: 'decline_compensation', compensationId: 'nope', reason: 'x' },
+      manager,
+      NOW,
+    );
     expect(!r.ok && r.error.code).toBe('not_found');
   });
 

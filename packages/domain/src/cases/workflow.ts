@@ -4,7 +4,12 @@ import { AppError } from '../shared/errors.ts';
 import { ZMoney } from '../shared/money.ts';
 import type { CaseState, TCase, TCompensation } from './case-model.ts';
 import { ReviewOutcomes, ZRootCause } from './case-model.ts';
-import { authorityLimit, DEFAULT_COMPENSATION_AUTHORITY, decideCompensation, type TCompensationAuthority } from './compensation.ts';
+import {
+  authorityLimit,
+  DEFAULT_COMPENSATION_AUTHORITY,
+  decideCompensation,
+  type TCompensationAuthority,
+} from './compensation.ts';
 import { PauseReasons } from './sla-schema.ts';
 
 /**
@@ -146,7 +151,8 @@ export function transition(
   if (rule.types && !rule.types.includes(c.type)) {
     return fail('invalid_state', `${a.type} does not apply to a ${c.type} case`);
   }
-  if (!rule.from.includes(c.state)) return fail('invalid_state', `Cannot ${a.type} a case that is ${c.state}`);
+  if (!rule.from.includes(c.state))
+    return fail('invalid_state', `Cannot ${a.type} a case that is ${c.state}`);
   if (!hasPermission(actor.roles, rule.permission)) {
     return fail('forbidden', `${a.type} needs permission ${rule.permission}`);
   }
@@ -154,7 +160,15 @@ export function transition(
   const authority = options.compensationAuthority ?? DEFAULT_COMPENSATION_AUTHORITY;
   const events: TCaseEvent[] = [];
   const emit = (type: string, to: CaseState, data: Record<string, unknown> = {}) =>
-    events.push({ type: `case.${type}`, caseId: c.id, at: now, actorId: actor.userId, from: c.state, to, data });
+    events.push({
+      type: `case.${type}`,
+      caseId: c.id,
+      at: now,
+      actorId: actor.userId,
+      from: c.state,
+      to,
+      data,
+    });
   const next = (patch: Partial<TCase>): TransitionResult => ({
     ok: true,
     case: { ...c, ...patch, version: c.version + 1 },
@@ -224,7 +238,9 @@ export function transition(
     case 'decide_review': {
       const to: CaseState = a.outcome === 'upheld' ? 'closed' : 'investigating';
       emit('review_decided', to, { outcome: a.outcome, summary: a.summary });
-      const review = c.review ? { ...c.review, decidedAt: now, outcome: a.outcome, summary: a.summary } : null;
+      const review = c.review
+        ? { ...c.review, decidedAt: now, outcome: a.outcome, summary: a.summary }
+        : null;
       return next(
         a.outcome === 'upheld'
           ? { state: 'closed', review, closedAt: c.closedAt ?? now }
@@ -252,11 +268,15 @@ export function transition(
         decidedAt: route.route === 'on_the_spot' ? now : null,
         note: null,
       };
-      emit(route.route === 'on_the_spot' ? 'compensation_granted' : 'compensation_approval_requested', c.state, {
-        compensationId: comp.id,
-        amount: a.amount,
-        limitMinor: route.limitMinor,
-      });
+      emit(
+        route.route === 'on_the_spot' ? 'compensation_granted' : 'compensation_approval_requested',
+        c.state,
+        {
+          compensationId: comp.id,
+          amount: a.amount,
+          limitMinor: route.limitMinor,
+        },
+      );
       return next({ compensations: [...c.compensations, comp] });
     }
     case 'approve_compensation':
@@ -278,7 +298,13 @@ export function transition(
       return next({
         compensations: c.compensations.map((x) =>
           x.id === comp.id
-            ? { ...x, status: approve ? 'approved' : 'declined', decidedBy: actor.userId, decidedAt: now, note }
+            ? {
+                ...x,
+                status: approve ? 'approved' : 'declined',
+                decidedBy: actor.userId,
+                decidedAt: now,
+                note,
+              }
             : x,
         ),
       });
