@@ -4,27 +4,19 @@ import type { PredictionTarget, QueueSnapshot } from './types.ts';
 /** The state summarised for one prospective arrival; every field is known at `snapshot.now`. */
 export interface StateFeatures {
   readonly priority: number;
+  readonly service: string;
   /** Presumed-present tickets of priority ≥ p (called before the arrival). */
   readonly aheadGe: number;
   /** …of which strictly higher classes. */
   readonly aheadGt: number;
-  /** Presumed-present tickets of priority ≥ p in the same service. */
-  readonly aheadSameService: number;
-  /** Seconds waited so far by the oldest presumed-present ticket of priority ≥ p. */
+  /** Seconds waited so far by the oldest presumed-present ticket of priority ≥ p (HOL). */
   readonly holS: number;
-  /** Wait of the last visit called (any class), seconds. */
+  /** Wait of the last visit called (any class), seconds (LES). */
   readonly lesS: number;
   /** Mean wait of the last three visits of this class called today (LES when none). */
   readonly lesClassS: number;
-  /** Ibrahim–Whitt estimate Σ 1/(sμ + iθ) over the presumed-present queue. */
+  /** Ibrahim–Whitt estimate Σ 1/(sμ + iθ) over the presumed-present queue ahead. */
   readonly qlAbandonS: number;
-  /** Calls per second over the last 10 minutes. */
-  readonly callRate: number;
-  /** Arrivals of strictly higher classes per second over the last 30 minutes. */
-  readonly higherArrivalRate: number;
-  readonly openCounters: number;
-  /** Seconds since the first event of the day (a cold queue knows little). */
-  readonly dayAgeS: number;
 }
 
 export function extractFeatures(
@@ -36,13 +28,11 @@ export function extractFeatures(
   const now = snapshot.now;
   let aheadGe = 0;
   let aheadGt = 0;
-  let aheadSameService = 0;
   let head = now;
   for (const w of snapshot.waiting) {
     if (w.priority < target.priority || !present(w)) continue;
     aheadGe++;
     if (w.priority > target.priority) aheadGt++;
-    if (w.service === target.service) aheadSameService++;
     head = Math.min(head, w.arrivedAt);
   }
   const calls = snapshot.recentCalls;
@@ -56,26 +46,14 @@ export function extractFeatures(
   const lesClassS = classWaits.length > 0 ? classWaits.reduce((s, x) => s + x, 0) / classWaits.length : lesS;
   const rates = { ...estimateQueueRates(snapshot, target, fallbackServiceS), ahead: aheadGe };
   const qlAbandonS = qlAbandonRates(rates).reduce((s, x) => s + 1 / x, 0);
-  let recentCalls = 0;
-  for (const c of calls) if (now - c.calledAt <= 600_000) recentCalls++;
-  let higher = 0;
-  let firstSeen = now;
-  for (const a of snapshot.recentArrivals) {
-    firstSeen = Math.min(firstSeen, a.at);
-    if (a.priority > target.priority && now - a.at <= 1_800_000) higher++;
-  }
   return {
     priority: target.priority,
+    service: target.service,
     aheadGe,
     aheadGt,
-    aheadSameService,
     holS: (now - head) / 1000,
     lesS,
     lesClassS,
     qlAbandonS,
-    callRate: recentCalls / 600,
-    higherArrivalRate: higher / 1800,
-    openCounters: snapshot.openCounters,
-    dayAgeS: (now - firstSeen) / 1000,
   };
 }
