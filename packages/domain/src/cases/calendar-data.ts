@@ -70,7 +70,40 @@ export const UK_EW_2026_CALENDAR: TBusinessCalendar = {
   coveredYears: [2026],
 };
 
+/** US federal holidays 2026 (OPM); 4 July is a Saturday, observed Friday 3 July. */
+export const US_FEDERAL_2026_HOLIDAYS: readonly TCalendarDay[] = [
+  { date: '2026-01-01', name: "New Year's Day" },
+  { date: '2026-01-19', name: 'Birthday of Martin Luther King, Jr.' },
+  { date: '2026-02-16', name: "Washington's Birthday" },
+  { date: '2026-05-25', name: 'Memorial Day' },
+  { date: '2026-06-19', name: 'Juneteenth National Independence Day' },
+  { date: '2026-07-03', name: 'Independence Day (observed)' },
+  { date: '2026-09-07', name: 'Labor Day' },
+  { date: '2026-10-12', name: 'Columbus Day' },
+  { date: '2026-11-11', name: 'Veterans Day' },
+  { date: '2026-11-26', name: 'Thanksgiving Day' },
+  { date: '2026-12-25', name: 'Christmas Day' },
+];
+
+export const US_FEDERAL_2026_CALENDAR: TBusinessCalendar = {
+  id: 'us-federal-2026',
+  name: 'US federal holidays 2026 (Eastern Time)',
+  timeZone: 'America/New_York',
+  weeklyHours: standardWeek('09:00', '17:00'),
+  holidays: [...US_FEDERAL_2026_HOLIDAYS],
+  makeUpDays: [],
+  coveredYears: [2026],
+};
+
 export const BUILT_IN_CALENDARS: Readonly<Record<string, TBusinessCalendar>> = {
   [CN_2026_CALENDAR.id]: CN_2026_CALENDAR,
   [UK_EW_2026_CALENDAR.id]: UK_EW_2026_CALENDAR,
+  [US_FEDERAL_2026_CALENDAR.id]: US_FEDERAL_2026_CALENDAR,
+};
+
+/** The calendar a preset uses when none is named (e.g. `serviceloop sla due` without --calendar). */
+export const DEFAULT_CALENDAR_FOR_PRESET: Readonly<Record<string, string>> = {
+  'cn-nfra-2020': CN_2026_CALENDAR.id,
+  'uk-fca-disp': UK_EW_2026_CALENDAR.id,
+  'us-cfpb': US_FEDERAL_2026_CALENDAR.id,
 };

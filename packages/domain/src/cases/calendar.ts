@@ -52,8 +52,8 @@ export const ZCalendarDay = z.strictObject({
 });
 export type TCalendarDay = z.infer<typeof ZCalendarDay>;
 
-/** A make-up working day; without own hours it works `makeUpDayHours` (default: Monday's hours). */
-export const ZMakeUpDay = ZCalendarDay.extend({ hours: ZDayHours.optional() });
+/** A make-up working day; without own hours it works `makeUpDayHours`, else the first worked weekday's hours. */
+export const ZMakeUpDay = ZCalendarDay.extend({ hours: ZDayHours.min(1).optional() });
 export type TMakeUpDay = z.infer<typeof ZMakeUpDay>;
 
 export const ZBusinessCalendar = z
@@ -148,8 +148,20 @@ export function workingHoursOn(
   const c = compile(calendar);
   if (c.holidays.has(key)) return [];
   const makeUp = c.makeUps.get(key);
-  if (makeUp) return makeUp.hours ?? calendar.makeUpDayHours ?? calendar.weeklyHours.mon;
+  if (makeUp) return makeUp.hours ?? makeUpDefaultHours(calendar);
   return calendar.weeklyHours[weekdayOf(date)];
+}
+
+const FALLBACK_DAY: readonly TWorkingInterval[] = [{ start: '09:00', end: '17:00' }];
+
+/** A make-up day is always worked: its own hours, else the calendar's, else the first worked weekday's. */
+function makeUpDefaultHours(calendar: TBusinessCalendar): readonly TWorkingInterval[] {
+  if (calendar.makeUpDayHours && calendar.makeUpDayHours.length > 0) return calendar.makeUpDayHours;
+  for (const d of Weekdays) {
+    const hours = calendar.weeklyHours[d];
+    if (hours.length > 0) return hours;
+  }
+  return FALLBACK_DAY;
 }
 
 export function isWorkingDay(calendar: TBusinessCalendar, date: Temporal.PlainDate): boolean {

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CaseTypes, formatCaseNumber, newCase, parseCaseNumber, ZComplaintRecord } from './case-model.ts';
+import {
+  CaseTypes,
+  caseNumberYear,
+  formatCaseNumber,
+  newCase,
+  parseCaseNumber,
+  ZComplaintRecord,
+} from './case-model.ts';
 import {
   categoryLabel,
   JRT_BUSINESS_TYPES,
@@ -16,6 +23,12 @@ describe('case numbers', () => {
     expect(formatCaseNumber('ebanking_support', 2026, 1)).toBe('EBS-2026-000001');
     expect(formatCaseNumber('internal_request', 2027, 1_234_567)).toBe('INT-2027-1234567');
     expect(() => formatCaseNumber('complaint', 2026, 0)).toThrow();
+  });
+
+  it('the number year is the local year of receipt', () => {
+    // 31 Dec 2026 17:00 UTC is already 1 Jan 2027 in Beijing.
+    expect(caseNumberYear(new Date('2026-12-31T17:00:00Z'), 'Asia/Shanghai')).toBe(2027);
+    expect(caseNumberYear(new Date('2026-12-31T17:00:00Z'), 'Europe/London')).toBe(2026);
   });
 
   it('parse inverts format', () => {

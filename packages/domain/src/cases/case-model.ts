@@ -1,3 +1,4 @@
+import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
 import { ZMoney } from '../shared/money.ts';
@@ -27,6 +28,11 @@ export function formatCaseNumber(type: CaseType, year: number, sequence: number)
   }
   // Six digits is the usual width; a busy year simply grows the number rather than wrapping.
   return `${CASE_NUMBER_PREFIX[type]}-${year}-${String(sequence).padStart(6, '0')}`;
+}
+
+/** The year that goes into a case number: the receipt's local year in the org unit's zone. */
+export function caseNumberYear(receivedAt: Date, timeZone: string): number {
+  return Temporal.Instant.fromEpochMilliseconds(receivedAt.getTime()).toZonedDateTimeISO(timeZone).year;
 }
 
 export function parseCaseNumber(value: string): { type: CaseType; year: number; sequence: number } | null {

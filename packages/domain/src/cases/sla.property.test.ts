@@ -282,4 +282,41 @@ describe('SLA clock properties', () => {
       RUNS,
     );
   });
+
+  it('an approved extension never makes it earlier; a make-up day never makes it later', () => {
+    fc.assert(
+      fc.property(
+        arbClock,
+        arbGeneratedCalendar,
+        arbInstant,
+        arbDate2026,
+        fc.integer({ min: 1, max: 30 }),
+        (def, cal, at, extra, ext) => {
+          const extended = {
+            ...def,
+            extensions: [{ id: 'x', amount: ext, requiresApproval: true, requiresCustomerNotice: false }],
+          };
+          const base = due(def, cal, at).due.getTime();
+          const withExt = computeClockDue({
+            definition: extended,
+            calendar: cal,
+            receivedAt: at,
+            extensions: [{ id: 'x', approvedBy: 'boss' }],
+          }).due.getTime();
+          expect(withExt).toBeGreaterThanOrEqual(base);
+          // Turning a non-working day (weekend or holiday) into a make-up working day adds
+          // working time only, so no clock can end later.
+          if (!isWorkingDay(cal, Temporal.PlainDate.from(extra))) {
+            const withMakeUp: TBusinessCalendar = {
+              ...cal,
+              holidays: cal.holidays.filter((h) => h.date !== extra),
+              makeUpDays: [...cal.makeUpDays, { date: extra, name: 'make-up' }],
+            };
+            expect(due(def, withMakeUp, at).due.getTime()).toBeLessThanOrEqual(base);
+          }
+        },
+      ),
+      RUNS,
+    );
+  });
 });

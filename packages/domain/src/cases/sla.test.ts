@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../shared/errors.ts';
 import { standardWeek, type TBusinessCalendar } from './calendar.ts';
-import { CN_2026_CALENDAR, UK_EW_2026_CALENDAR } from './calendar-data.ts';
-import { computeClockDue, computeDue, computeDueDetail } from './sla.ts';
+import {
+  BUILT_IN_CALENDARS,
+  CN_2026_CALENDAR,
+  DEFAULT_CALENDAR_FOR_PRESET,
+  UK_EW_2026_CALENDAR,
+} from './calendar-data.ts';
+import { computeClockDue, computeDue, computeDueDetail, computePresetDues } from './sla.ts';
 import { CN_NFRA_2020, UK_FCA_DISP } from './sla-presets.ts';
 import { ZClockDefinition } from './sla-schema.ts';
 
@@ -244,6 +249,40 @@ describe('US CFPB', () => {
       calendar: US_CALENDAR,
     });
     expect(d.lastDay).toBe('2026-05-06');
+  });
+});
+
+describe('built-in calendars and preview', () => {
+  it('US federal 2026: CFPB 15 days ending on Thanksgiving do not roll (calendar days, no roll-over)', () => {
+    const d = computeDueDetail({
+      preset: 'us-cfpb',
+      clock: 'response',
+      receivedAt: new Date('2026-11-11T15:00:00Z'),
+      calendar: BUILT_IN_CALENDARS[DEFAULT_CALENDAR_FOR_PRESET['us-cfpb'] ?? ''] ?? US_CALENDAR,
+    });
+    expect(d.lastDay).toBe('2026-11-26');
+    expect(d.due.toISOString()).toBe('2026-11-27T05:00:00.000Z'); // EST
+  });
+
+  it('every preset has a default calendar and a preview of all its clocks', () => {
+    for (const [preset, calendarId] of Object.entries(DEFAULT_CALENDAR_FOR_PRESET)) {
+      const calendar = BUILT_IN_CALENDARS[calendarId];
+      if (!calendar) throw new Error(`missing ${calendarId}`);
+      const rows = computePresetDues({ preset, receivedAt: new Date('2026-12-23T10:00:00Z'), calendar });
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+    }
+    const uk = computePresetDues({
+      preset: 'uk-fca-disp',
+      receivedAt: new Date('2026-12-23T10:00:00Z'),
+      calendar: UK_EW_2026_CALENDAR,
+    });
+    expect(uk.map((r) => r.clock)).toEqual([
+      'summary_resolution',
+      'final_response',
+      'payment_final',
+      'payment_final_exceptional',
+    ]);
+    expect(uk[0]?.detail.lastDay).toBe('2026-12-30');
   });
 });
 

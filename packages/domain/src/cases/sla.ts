@@ -1,3 +1,7 @@
+/**
+ * Due-time computation for SLA clocks; the counting rules are documented on the schema in
+ * sla-schema.ts and in this folder's README.
+ */
 import type { Temporal } from 'temporal-polyfill';
 import { AppError } from '../shared/errors.ts';
 import {
@@ -55,6 +59,19 @@ export function resolveClock(preset: TSlaPreset | string, clock: string): TClock
     });
   }
   return def;
+}
+
+/** Due times of every clock of a preset, for the admin preview and the CLI. */
+export function computePresetDues(
+  input: Omit<ComputeDueInput, 'clock' | 'extensions'>,
+): Array<{ clock: string; label: string; detail: DueDetail }> {
+  const p = typeof input.preset === 'string' ? BUILT_IN_PRESETS[input.preset] : input.preset;
+  if (!p) throw new AppError('not_found', `Unknown SLA preset ${String(input.preset)}`);
+  return p.clocks.map((def) => ({
+    clock: def.name,
+    label: def.label,
+    detail: computeClockDue({ ...input, definition: def }),
+  }));
 }
 
 export function computeDue(input: ComputeDueInput): Date {
