@@ -163,7 +163,11 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
   }));
 
   // Visit records as parallel typed arrays: a day or a million-customer run without an object each.
-  let cap = 1024;
+  // Sized from the expected number of arrivals (+5σ) so a run rarely reallocates.
+  let expected = 0;
+  for (const svc of model.services)
+    for (const seg of svc.arrivals) expected += (seg.perHour * (seg.toS - seg.fromS)) / 3600;
+  let cap = Math.max(1024, Math.ceil(Math.min(maxArrivals, expected + 5 * Math.sqrt(expected) + 64)));
   let vArrived = new Float64Array(cap);
   let vCalled = new Float64Array(cap);
   let vEnded = new Float64Array(cap);
@@ -272,9 +276,15 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
     counter.openMs += now - counter.staffedSince;
   };
 
+  // Manual shift: Array.prototype.splice allocates its result array, and this runs per arrival.
+  const removeIdleAt = (at: number): void => {
+    const n = idle.length - 1;
+    for (let i = at; i < n; i++) idle[i] = idle[i + 1]!;
+    idle.length = n;
+  };
   const removeIdle = (ci: number): void => {
     const at = idle.indexOf(ci);
-    if (at >= 0) idle.splice(at, 1);
+    if (at >= 0) removeIdleAt(at);
   };
 
   // Start: arrivals per service, counter shifts.
@@ -363,7 +373,7 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
         for (let k = 0; k < idle.length; k++) {
           const ci = idle[k]!;
           if (counters[ci]!.skills.indexOf(svc.code) < 0) continue;
-          if (callNext(ci)) idle.splice(k, 1);
+          if (callNext(ci)) removeIdleAt(k);
           break;
         }
         break;
@@ -455,41 +465,36 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
   const gTarget = new Float64Array(nGroups).fill(Number.NaN);
   for (const [k, svc] of services.entries())
     if (svc.targetMs !== undefined) gTarget[1 + nClasses + k] = svc.targetMs;
-  const groupsOf = (v: number, out: Int32Array): void => {
-    out[0] = 0;
-    out[1] = 1 + vClass[v]!;
-    out[2] = 1 + nClasses + vService[v]!;
+  const count = (g: number, o: number, w: number): void => {
+    gArrived[g]!++;
+    if (o === SERVED) {
+      gServed[g]!++;
+      gSum[g]! += w;
+      if (w > gMax[g]!) gMax[g] = w;
+      if (w <= gTarget[g]!) gWithin[g]!++;
+    } else if (o === BALKED) gBalked[g]!++;
+    else if (o === ABANDONED) gAbandoned[g]!++;
+    else gUnserved[g]!++;
   };
-  const gs = new Int32Array(3);
   for (let v = 0; v < nVisits; v++) {
     if (vArrived[v]! < warmupMs) continue;
-    groupsOf(v, gs);
-    const o = vOutcome[v];
+    const o = vOutcome[v]!;
     const w = vCalled[v]! - vArrived[v]!;
-    for (let j = 0; j < 3; j++) {
-      const g = gs[j]!;
-      gArrived[g]!++;
-      if (o === BALKED) gBalked[g]!++;
-      else if (o === ABANDONED) gAbandoned[g]!++;
-      else if (o === UNSERVED) gUnserved[g]!++;
-      else if (o === SERVED) {
-        gServed[g]!++;
-        gSum[g]! += w;
-        if (w > gMax[g]!) gMax[g] = w;
-        if (w <= gTarget[g]!) gWithin[g]!++;
-      }
-    }
+    count(0, o, w);
+    count(1 + vClass[v]!, o, w);
+    count(1 + nClasses + vService[v]!, o, w);
   }
   const gWaits = Array.from(gServed, (n) => new Float64Array(n));
   const gFill = new Int32Array(nGroups);
+  const fill = (g: number, w: number): void => {
+    gWaits[g]![gFill[g]!++] = w;
+  };
   for (let v = 0; v < nVisits; v++) {
     if (vArrived[v]! < warmupMs || vOutcome[v] !== SERVED) continue;
-    groupsOf(v, gs);
     const w = vCalled[v]! - vArrived[v]!;
-    for (let j = 0; j < 3; j++) {
-      const g = gs[j]!;
-      gWaits[g]![gFill[g]!++] = w;
-    }
+    fill(0, w);
+    fill(1 + vClass[v]!, w);
+    fill(1 + nClasses + vService[v]!, w);
   }
   const waitStats = (g: number): WaitStats => {
     const served = gServed[g]!;
