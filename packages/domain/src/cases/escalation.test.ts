@@ -7,9 +7,14 @@ import {
   dueNotifications,
   markFired,
   nextNotificationAt,
+  refreshClock,
+  startClock,
+  stopClock,
   type TClockState,
   ZEscalationPolicy,
 } from './escalation.ts';
+import { resolveClock } from './sla.ts';
+import { ZClockDefinition } from './sla-schema.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -132,35 +137,102 @@ describe('dueNotifications', () => {
     expect(dueNotifications({ ...s, generation: 1 }, at('2026-06-10T00:00:00Z'))).toHaveLength(5);
   });
 
-  it('property: any sequence of polls (with restarts) fires each due key exactly once', () => {
+  it('property: any sequence of polls, with crashes, fires each due key exactly once', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 0, max: 8 * 24 * 60 }), { minLength: 1, maxLength: 30 }),
-        fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
-        (pollMinutes, crashes) => {
-          const polls = [...pollMinutes].sort((a, b) => a - b);
-          let persisted = state();
-          const firedLog: string[] = [];
-          polls.forEach((m, i) => {
-            const now = new Date(persisted.startedAt.getTime() + m * 60_000);
-            const due = dueNotifications(persisted, now);
-            // A crash after firing but before persisting would refire: the server avoids it by
-            // recording the key in the same transaction as the outbox event, modelled here as
-            // either both happening or neither.
-            if (crashes[i]) return;
-            firedLog.push(...due.map((n) => n.key));
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 8 * 24 * 60 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        fc.option(fc.integer({ min: 0, max: 8 * 24 * 60 }), { nil: undefined }),
+        (polls, stopMin) => {
+          const start = state().startedAt.getTime();
+          const minute = (m: number) => new Date(start + m * 60_000);
+          let persisted = state({ stoppedAt: stopMin === undefined ? null : minute(stopMin) });
+          const fired: string[] = [];
+          for (const [m, crash] of [...polls].sort((a, b) => a[0] - b[0])) {
+            const due = dueNotifications(persisted, minute(m));
+            // The server records the key in the same transaction as the outbox event: a crash
+            // loses both, so the next poll (after restart) fires it again, once.
+            if (crash) continue;
+            fired.push(...due.map((n) => n.key));
             persisted = markFired(
               persisted,
               due.map((n) => n.key),
             );
-          });
-          expect(new Set(firedLog).size).toBe(firedLog.length);
-          const last = polls[polls.length - 1] ?? 0;
-          const end = new Date(persisted.startedAt.getTime() + last * 60_000);
-          // Everything due by the last successful poll has fired, or is still due now.
-          expect(dueNotifications(persisted, end).every((n) => !firedLog.includes(n.key))).toBe(true);
+          }
+          // A final poll after the last restart catches up.
+          const end = minute(Math.max(...polls.map(([m]) => m)));
+          fired.push(...dueNotifications(persisted, end).map((n) => n.key));
+          expect(new Set(fired).size).toBe(fired.length);
+          const schedule = clockSchedule(persisted);
+          const stop = persisted.stoppedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+          const expected = [...schedule.warnings, schedule.breach, ...schedule.escalations]
+            .filter((n) => n.at !== null && n.at.getTime() <= end.getTime() && n.at.getTime() < stop)
+            .map((n) => n.key);
+          expect([...fired].sort()).toEqual([...expected].sort());
         },
       ),
+    );
+  });
+});
+
+describe('clock lifecycle', () => {
+  it('start, pause, resume and stop a UK summary-resolution clock', () => {
+    const definition = resolveClock('uk-fca-disp', 'summary_resolution');
+    const startedAt = at('2026-12-23T10:00:00Z');
+    let clock = startClock({ clockId: 'c1:summary', definition, startedAt, calendar: UK_EW_2026_CALENDAR });
+    expect(clock.dueAt.toISOString()).toBe('2026-12-30T17:00:00.000Z');
+    expect(clock.measure).toBe('elapsed');
+    // Waiting for the customer all of Thu 24 Dec (pause from 23rd 15:00 to 29th 10:00): 24 Dec no longer
+    // counts, so the 3rd business day becomes Thu 31 Dec.
+    const pauses = [{ from: at('2026-12-23T15:00:00Z'), to: null, reason: 'waiting_for_customer' as const }];
+    clock = refreshClock(clock, {
+      definition,
+      calendar: UK_EW_2026_CALENDAR,
+      pauses,
+      now: at('2026-12-24T12:00:00Z'),
+    });
+    expect(dueNotifications(clock, at('2027-01-10T00:00:00Z'))).toEqual([]); // suspended while paused
+    const resumed = [
+      {
+        from: at('2026-12-23T15:00:00Z'),
+        to: at('2026-12-29T10:00:00Z'),
+        reason: 'waiting_for_customer' as const,
+      },
+    ];
+    clock = refreshClock(clock, {
+      definition,
+      calendar: UK_EW_2026_CALENDAR,
+      pauses: resumed,
+      now: at('2026-12-29T10:00:00Z'),
+    });
+    expect(clock.dueAt.toISOString()).toBe('2026-12-31T17:00:00.000Z');
+    // Running time 5 h + 55 h = 60 h; 75% = 45 h → Thu 31 Dec 02:00. Met at 12:00, before the breach.
+    clock = stopClock(clock, at('2026-12-31T12:00:00Z'));
+    expect(dueNotifications(clock, at('2027-01-10T00:00:00Z')).map((n) => n.kind)).toEqual(['warning']);
+    expect(stopClock(clock, at('2027-01-01T00:00:00Z')).stoppedAt?.toISOString()).toBe(
+      '2026-12-31T12:00:00.000Z',
+    );
+  });
+
+  it('business-hour clocks measure warnings in working time', () => {
+    const definition = ZClockDefinition.parse({
+      name: 'ack',
+      label: 'ack',
+      mode: 'business_hours',
+      amount: 4,
+    });
+    const clock = startClock({
+      clockId: 'c1:ack',
+      definition,
+      startedAt: at('2026-07-24T15:00:00Z'),
+      calendar: UK_EW_2026_CALENDAR,
+    });
+    expect(clock.measure).toBe('business');
+    expect(clock.dueAt.toISOString()).toBe('2026-07-27T11:00:00.000Z');
+    expect(clockSchedule(clock, UK_EW_2026_CALENDAR).warnings[0]?.at?.toISOString()).toBe(
+      '2026-07-27T10:00:00.000Z',
     );
   });
 });

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { TBusinessCalendar } from './calendar.ts';
-import { advance, businessSegments, countedBetween, elapsedSegmentsFrom, mergePauses } from './sla.ts';
-import { type TPause, ZPause } from './sla-schema.ts';
+import {
+  advance,
+  businessSegments,
+  computeClockDue,
+  countedBetween,
+  elapsedSegmentsFrom,
+  mergePauses,
+} from './sla.ts';
+import { type TAppliedExtension, type TClockDefinition, type TPause, ZPause } from './sla-schema.ts';
 
 /**
  * Early warning and escalation. The schedule is a pure function of the clock's stored state,
@@ -187,4 +194,63 @@ export function markFired(state: TClockState, keys: readonly string[]): TClockSt
   const fired = new Set(state.fired);
   for (const k of keys) fired.add(k);
   return { ...state, fired: [...fired] };
+}
+
+/**
+ * A new running clock with its due time. Business-hour clocks measure warning shares in
+ * working time; the rest in wall-clock time.
+ */
+export function startClock(input: {
+  readonly clockId: string;
+  readonly definition: TClockDefinition;
+  readonly startedAt: Date;
+  readonly calendar: TBusinessCalendar;
+  readonly policy?: TEscalationPolicy;
+}): TClockState {
+  const { due } = computeClockDue({
+    definition: input.definition,
+    receivedAt: input.startedAt,
+    calendar: input.calendar,
+  });
+  return {
+    clockId: input.clockId,
+    startedAt: input.startedAt,
+    dueAt: due,
+    pauses: [],
+    stoppedAt: null,
+    generation: 0,
+    fired: [],
+    policy: input.policy ?? DEFAULT_ESCALATION_POLICY,
+    measure: input.definition.mode === 'business_hours' ? 'business' : 'elapsed',
+  };
+}
+
+/**
+ * Recomputes the due time after a pause, a resume or an extension. While a pause is open the
+ * stored due time assumes it ends `now`; the schedule suspends everything from its start anyway.
+ */
+export function refreshClock(
+  state: TClockState,
+  input: {
+    readonly definition: TClockDefinition;
+    readonly calendar: TBusinessCalendar;
+    readonly pauses: readonly TPause[];
+    readonly extensions?: readonly TAppliedExtension[];
+    readonly now: Date;
+  },
+): TClockState {
+  const { due } = computeClockDue({
+    definition: input.definition,
+    receivedAt: state.startedAt,
+    calendar: input.calendar,
+    pauses: input.pauses,
+    extensions: input.extensions ?? [],
+    now: input.now,
+  });
+  return { ...state, pauses: [...input.pauses], dueAt: due };
+}
+
+/** Stops a clock that was met; later warnings and escalations never fire. */
+export function stopClock(state: TClockState, at: Date): TClockState {
+  return state.stoppedAt ? state : { ...state, stoppedAt: at };
 }
