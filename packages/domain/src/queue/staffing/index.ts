@@ -1,0 +1,2 @@
+export * from './erlang.ts';
+export * from './plan.ts';

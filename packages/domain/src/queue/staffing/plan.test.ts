@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Visit } from '../visit-log/schema.ts';
+import { erlangCMetrics } from './erlang.ts';
+import { forecastArrivals, groupServiceLevel, recommendStaffing } from './plan.ts';
+
+/** `n` served visits spread over 10:00–10:30 of `day`, each 180 s of service, given class. */
+function slotVisits(day: string, n: number, priority: (i: number) => number, service = 'PS'): Visit[] {
+  const base = Date.parse(`${day}T10:00:00Z`);
+  return Array.from({ length: n }, (_, i) => {
+    const at = base + Math.floor((i * 1_800_000) / n);
+    return {
+      visitId: `${day}-${service}-${i}`,
+      site: 's',
+      service,
+      priority: priority(i),
+      arrivedAt: at,
+      calledAt: at + 10_000,
+      serviceStartedAt: at + 10_000,
+      serviceEndedAt: at + 190_000,
+      outcome: 'served',
+      counter: 'A',
+    };
+  });
+}
+
+describe('groupServiceLevel', () => {
+  it('is Erlang C for the whole queue (issue oracle: 14 servers → 88.84%)', () => {
+    const sl = groupServiceLevel({
+      servers: 14,
+      arrivalRate: 100 / 1800,
+      groupArrivalRate: 100 / 1800,
+      meanServiceSeconds: 180,
+      targetSeconds: 20,
+    });
+    expect(sl).toBeCloseTo(0.8884, 4);
+  });
+
+  it('serves a small top class better than the whole queue', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 11, max: 30 }),
+        fc.double({ min: 0.05, max: 0.9, noNaN: true }),
+        (c, share) => {
+          const all = groupServiceLevel({
+            servers: c,
+            arrivalRate: 100 / 1800,
+            groupArrivalRate: 100 / 1800,
+            meanServiceSeconds: 180,
+            targetSeconds: 60,
+          });
+          const top = groupServiceLevel({
+            servers: c,
+            arrivalRate: 100 / 1800,
+            groupArrivalRate: (share * 100) / 1800,
+            meanServiceSeconds: 180,
+            targetSeconds: 60,
+          });
+          expect(top).toBeGreaterThanOrEqual(all - 1e-12);
+          expect(top).toBeLessThanOrEqual(1);
+        },
+      ),
+    );
+  });
+});
+
+describe('forecastArrivals', () => {
+  it('averages each weekday interval over the dates of that weekday', () => {
+    // 2030-01-07 and 2030-01-14 are Mondays.
+    const visits = [...slotVisits('2030-01-07', 80, () => 0), ...slotVisits('2030-01-14', 120, () => 0)];
+    const f = forecastArrivals(visits, { intervalMinutes: 30 });
+    expect(f.datesPerWeekday).toEqual({ 1: 2 });
+    expect(f.cells).toEqual([
+      { service: 'PS', priority: 0, weekday: 1, slotStartMin: 600, meanArrivals: 100 },
+    ]);
+    expect(f.meanServiceS.PS).toBe(180);
+    expect(f.meanPatienceS).toEqual({});
+  });
+});
+
+describe('recommendStaffing', () => {
+  const visits = [
+    ...slotVisits('2030-01-07', 100, (i) => (i % 10 === 0 ? 2 : 0)),
+    ...slotVisits('2030-01-14', 100, (i) => (i % 10 === 0 ? 2 : 0)),
+  ];
+  const forecast = forecastArrivals(visits, { intervalMinutes: 30 });
+
+  it('matches fewestServers for a single whole-queue standard', () => {
+    const plan = recommendStaffing({
+      forecast,
+      weekday: 1,
+      standards: [{ name: '80/20', minPriority: 0, targetSeconds: 20, level: 0.8 }],
+    });
+    expect(plan.intervals).toHaveLength(1);
+    expect(plan.intervals[0]?.counters).toBe(14);
+    expect(plan.intervals[0]?.slot).toBe('10:00');
+    expect(plan.intervals[0]?.achieved[0]?.level).toBeCloseTo(
+      erlangCMetrics({ arrivalRate: 100 / 1800, meanServiceSeconds: 180, servers: 14 }).serviceLevel(20),
+      10,
+    );
+    expect(plan.counterHours).toBe(7);
+  });
+
+  it('opens enough for the stricter of the standards and reports every level', () => {
+    const plan = recommendStaffing({
+      forecast,
+      weekday: 1,
+      standards: [
+        { name: 'all 80% in 60 s', minPriority: 0, targetSeconds: 60, level: 0.8 },
+        { name: 'VIP 99% in 5 s', minPriority: 2, targetSeconds: 5, level: 0.99 },
+      ],
+    });
+    const slot = plan.intervals[0];
+    expect(slot?.achieved.every((a, i) => a.level >= [0.8, 0.99][i]!)).toBe(true);
+    const fewer = recommendStaffing({
+      forecast,
+      weekday: 1,
+      standards: [{ name: 'all 80% in 60 s', minPriority: 0, targetSeconds: 60, level: 0.8 }],
+    });
+    expect(slot?.counters).toBeGreaterThan(fewer.intervals[0]?.counters ?? 0);
+    expect(slot?.dedicatedCounters.PS).toBe(fewer.intervals[0]?.counters);
+  });
+
+  it('never plans fewer counters for more demand', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 100 }), (n, extra) => {
+        const plan = (k: number) =>
+          recommendStaffing({ forecast: forecastArrivals(slotVisits('2030-01-07', k, () => 0)), weekday: 1 })
+            .intervals[0]?.counters ?? 0;
+        expect(plan(n + extra)).toBeGreaterThanOrEqual(plan(n));
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
