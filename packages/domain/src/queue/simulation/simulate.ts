@@ -206,7 +206,9 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
   /** Waiting visit → its ticket, for abandonment; undefined once called or gone. */
   const ticketOfVisit = new Map<number, SimTicket>();
   const waitingByService = new Int32Array(services.length);
-  const idle: number[] = [];
+  /** Idle open counters, longest idle first. */
+  const idle = new Int32Array(counters.length);
+  let idleCount = 0;
   const heap = new EventHeap();
   let events = 0;
   let arrivals = 0;
@@ -276,14 +278,12 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
     counter.openMs += now - counter.staffedSince;
   };
 
-  // Manual shift: Array.prototype.splice allocates its result array, and this runs per arrival.
   const removeIdleAt = (at: number): void => {
-    const n = idle.length - 1;
-    for (let i = at; i < n; i++) idle[i] = idle[i + 1]!;
-    idle.length = n;
+    idle.copyWithin(at, at + 1, idleCount);
+    idleCount--;
   };
   const removeIdle = (ci: number): void => {
-    const at = idle.indexOf(ci);
+    const at = idle.subarray(0, idleCount).indexOf(ci);
     if (at >= 0) removeIdleAt(at);
   };
 
@@ -370,7 +370,7 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
           heap.push(now + impatience(rng), EV_ABANDON | (v << 3));
         }
         // The longest-idle counter with the skill takes it (an idle counter has nothing else it may serve).
-        for (let k = 0; k < idle.length; k++) {
+        for (let k = 0; k < idleCount; k++) {
           const ci = idle[k]!;
           if (counters[ci]!.skills.indexOf(svc.code) < 0) continue;
           if (callNext(ci)) removeIdleAt(k);
@@ -394,7 +394,7 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
               counter.open = false;
               stopStaffing(counter);
             } else {
-              idle.push(arg);
+              idle[idleCount++] = arg;
             }
           }
         } else {
@@ -421,7 +421,7 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
           staffedCount++;
           counter.staffedSince = now;
         }
-        if (!counter.busy && !callNext(arg)) idle.push(arg);
+        if (!counter.busy && !callNext(arg)) idle[idleCount++] = arg;
         break;
       }
       case EV_CLOSE:
@@ -476,13 +476,16 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
     else if (o === ABANDONED) gAbandoned[g]!++;
     else gUnserved[g]!++;
   };
+  // With one class (or one service without a target) its figures are the overall ones: skip it.
+  const splitClasses = nClasses > 1;
+  const splitServices = services.length > 1 || services[0]?.targetMs !== undefined;
   for (let v = 0; v < nVisits; v++) {
     if (vArrived[v]! < warmupMs) continue;
     const o = vOutcome[v]!;
     const w = vCalled[v]! - vArrived[v]!;
     count(0, o, w);
-    count(1 + vClass[v]!, o, w);
-    count(1 + nClasses + vService[v]!, o, w);
+    if (splitClasses) count(1 + vClass[v]!, o, w);
+    if (splitServices) count(1 + nClasses + vService[v]!, o, w);
   }
   const gWaits = Array.from(gServed, (n) => new Float64Array(n));
   const gFill = new Int32Array(nGroups);
@@ -493,10 +496,15 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
     if (vArrived[v]! < warmupMs || vOutcome[v] !== SERVED) continue;
     const w = vCalled[v]! - vArrived[v]!;
     fill(0, w);
-    fill(1 + vClass[v]!, w);
-    fill(1 + nClasses + vService[v]!, w);
+    if (splitClasses) fill(1 + vClass[v]!, w);
+    if (splitServices) fill(1 + nClasses + vService[v]!, w);
   }
+  const memo: (WaitStats | undefined)[] = [];
   const waitStats = (g: number): WaitStats => {
+    memo[g] ??= computeWaitStats(g);
+    return memo[g];
+  };
+  const computeWaitStats = (g: number): WaitStats => {
     const served = gServed[g]!;
     const joined = gArrived[g]! - gBalked[g]!;
     return {
@@ -514,9 +522,11 @@ export function simulateDay(model: TSimulationModel, options: SimulationOptions)
     };
   };
   const classStats: Record<string, WaitStats> = {};
-  for (const [k, id] of classIds.entries()) classStats[id] = waitStats(1 + k);
+  for (const [k, id] of classIds.entries()) classStats[id] = waitStats(splitClasses ? 1 + k : 0);
   const serviceStats: Record<string, WaitStats> = {};
-  for (const [k, svc] of services.entries()) serviceStats[svc.code] = waitStats(1 + nClasses + k);
+  for (const [k, svc] of services.entries()) {
+    serviceStats[svc.code] = waitStats(splitServices ? 1 + nClasses + k : 0);
+  }
 
   let openMs = 0;
   let busyMs = 0;
