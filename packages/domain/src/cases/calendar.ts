@@ -7,8 +7,8 @@ import { z } from 'zod';
  * the weekly pattern. Dates are local calendar dates in the calendar's IANA time zone.
  */
 
-export const Weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof Weekdays)[number];
+export const CalendarWeekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type CalendarWeekday = (typeof CalendarWeekdays)[number];
 
 const hhmm = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 export const ZPlainDateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -26,7 +26,7 @@ export const ZCalendarTimeZone = z.string().min(1).refine(isValidZone, { message
 /** One working interval on a day, local wall-clock time, end exclusive; '24:00' allowed as end. */
 export const ZWorkingInterval = z
   .strictObject({ start: z.string().regex(hhmm), end: z.string().regex(hhmm) })
-  .refine((i) => minutesOf(i.start) < minutesOf(i.end), { message: 'start must be before end' });
+  .refine((i) => minutesOfDay(i.start) < minutesOfDay(i.end), { message: 'start must be before end' });
 export type TWorkingInterval = z.infer<typeof ZWorkingInterval>;
 
 const ZDayHours = z
@@ -79,13 +79,13 @@ export const ZBusinessCalendar = z
         });
       }
     }
-    const working = Weekdays.some((d) => cal.weeklyHours[d].length > 0) || cal.makeUpDays.length > 0;
+    const working = CalendarWeekdays.some((d) => cal.weeklyHours[d].length > 0) || cal.makeUpDays.length > 0;
     if (!working)
       ctx.addIssue({ code: 'custom', path: ['weeklyHours'], message: 'calendar has no working time' });
   });
 export type TBusinessCalendar = z.infer<typeof ZBusinessCalendar>;
 
-export function minutesOf(time: string): number {
+export function minutesOfDay(time: string): number {
   const [h, m] = time.split(':');
   return Number(h) * 60 + Number(m);
 }
@@ -94,7 +94,7 @@ function nonOverlapping(intervals: readonly TWorkingInterval[]): boolean {
   for (let i = 1; i < intervals.length; i++) {
     const prev = intervals[i - 1];
     const cur = intervals[i];
-    if (prev && cur && minutesOf(cur.start) < minutesOf(prev.end)) return false;
+    if (prev && cur && minutesOfDay(cur.start) < minutesOfDay(prev.end)) return false;
   }
   return true;
 }
@@ -126,9 +126,9 @@ function compile(calendar: TBusinessCalendar): CompiledCalendar {
   return c;
 }
 
-export function weekdayOf(date: Temporal.PlainDate): Weekday {
+export function weekdayOf(date: Temporal.PlainDate): CalendarWeekday {
   // Temporal's dayOfWeek is ISO: 1 = Monday … 7 = Sunday.
-  return Weekdays[date.dayOfWeek - 1] ?? 'mon';
+  return CalendarWeekdays[date.dayOfWeek - 1] ?? 'mon';
 }
 
 export function dayKind(calendar: TBusinessCalendar, date: Temporal.PlainDate): DayKind {
@@ -157,7 +157,7 @@ const FALLBACK_DAY: readonly TWorkingInterval[] = [{ start: '09:00', end: '17:00
 /** A make-up day is always worked: its own hours, else the calendar's, else the first worked weekday's. */
 function makeUpDefaultHours(calendar: TBusinessCalendar): readonly TWorkingInterval[] {
   if (calendar.makeUpDayHours && calendar.makeUpDayHours.length > 0) return calendar.makeUpDayHours;
-  for (const d of Weekdays) {
+  for (const d of CalendarWeekdays) {
     const hours = calendar.weeklyHours[d];
     if (hours.length > 0) return hours;
   }
@@ -178,15 +178,15 @@ export function calendarCovers(calendar: TBusinessCalendar, date: Temporal.Plain
 }
 
 export function toPlainDate(calendar: TBusinessCalendar, at: Date): Temporal.PlainDate {
-  return toZoned(calendar.timeZone, at).toPlainDate();
+  return toZonedDateTime(calendar.timeZone, at).toPlainDate();
 }
 
-export function toZoned(timeZone: string, at: Date): Temporal.ZonedDateTime {
+export function toZonedDateTime(timeZone: string, at: Date): Temporal.ZonedDateTime {
   return Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(timeZone);
 }
 
 /** Instant of a local wall-clock minute on a date; '24:00' is the start of the next day. */
-export function instantAt(timeZone: string, date: Temporal.PlainDate, minuteOfDay: number): Date {
+export function localInstant(timeZone: string, date: Temporal.PlainDate, minuteOfDay: number): Date {
   const day = minuteOfDay >= 24 * 60 ? date.add({ days: 1 }) : date;
   const minute = minuteOfDay >= 24 * 60 ? minuteOfDay - 24 * 60 : minuteOfDay;
   const zdt = day.toZonedDateTime({
@@ -197,7 +197,7 @@ export function instantAt(timeZone: string, date: Temporal.PlainDate, minuteOfDa
 }
 
 /** End of a local date (24:00), i.e. the first instant of the next date. */
-export function endOfDay(timeZone: string, date: Temporal.PlainDate): Date {
+export function endOfLocalDay(timeZone: string, date: Temporal.PlainDate): Date {
   return new Date(date.add({ days: 1 }).toZonedDateTime({ timeZone }).epochMilliseconds);
 }
 
@@ -205,8 +205,8 @@ export function endOfDay(timeZone: string, date: Temporal.PlainDate): Date {
 export function closeOfBusiness(calendar: TBusinessCalendar, date: Temporal.PlainDate): Date {
   const hours = workingHoursOn(calendar, date);
   const last = hours[hours.length - 1];
-  if (!last) return endOfDay(calendar.timeZone, date);
-  return instantAt(calendar.timeZone, date, minutesOf(last.end));
+  if (!last) return endOfLocalDay(calendar.timeZone, date);
+  return localInstant(calendar.timeZone, date, minutesOfDay(last.end));
 }
 
 /** Working intervals of a date as instants [start, end) in epoch ms. */
@@ -216,8 +216,8 @@ export function workingInstantsOn(
 ): ReadonlyArray<readonly [number, number]> {
   return workingHoursOn(calendar, date)
     .map((i): readonly [number, number] => [
-      instantAt(calendar.timeZone, date, minutesOf(i.start)).getTime(),
-      instantAt(calendar.timeZone, date, minutesOf(i.end)).getTime(),
+      localInstant(calendar.timeZone, date, minutesOfDay(i.start)).getTime(),
+      localInstant(calendar.timeZone, date, minutesOfDay(i.end)).getTime(),
     ])
     .filter(([s, e]) => e > s); // a DST gap can swallow an interval
 }

@@ -62,10 +62,30 @@ export const Severities = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof Severities)[number];
 export const ZSeverity = z.enum(Severities);
 
-/** The customer's service level (DOMAIN §2); 'unrated' for walk-ins and unknown customers. */
-export const ServiceLevels = ['diamond', 'gold', 'silver', 'basic', 'unrated'] as const;
-export type ServiceLevel = (typeof ServiceLevels)[number];
-export const ZServiceLevel = z.enum(ServiceLevels);
+/**
+ * The customer's service level as recorded on the case (DOMAIN §2): diamond…basic for people,
+ * 1A–5A / 1B–5B for companies (the same values as the customers context), plus 'unrated' for
+ * walk-ins and unknown customers. Kept here so the case engine does not import customers.
+ */
+export const CaseServiceLevels = [
+  'diamond',
+  'gold',
+  'silver',
+  'basic',
+  '1A',
+  '2A',
+  '3A',
+  '4A',
+  '5A',
+  '1B',
+  '2B',
+  '3B',
+  '4B',
+  '5B',
+  'unrated',
+] as const;
+export type CaseServiceLevel = (typeof CaseServiceLevels)[number];
+export const ZCaseServiceLevel = z.enum(CaseServiceLevels);
 
 export const Remedies = ['repair', 'replace', 'redo'] as const;
 export type Remedy = (typeof Remedies)[number];
@@ -93,7 +113,7 @@ export const ZComplaintRecord = z.strictObject({
   product: z.string().trim().max(100).optional(),
   claims: ZClaims,
   severity: ZSeverity,
-  serviceLevel: ZServiceLevel,
+  serviceLevel: ZCaseServiceLevel,
   /** May be completed after intake; required before closure of a complaint. */
   classification: ZJrtClassification.nullable(),
 });

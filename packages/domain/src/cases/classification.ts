@@ -8,7 +8,7 @@ import { z } from 'zod';
  * Labels follow the standard's wording as best we know it.
  */
 
-export interface Category<K extends string> {
+export interface JrtCategory<K extends string> {
   readonly key: K;
   readonly zh: string;
   readonly en: string;
@@ -16,7 +16,7 @@ export interface Category<K extends string> {
   readonly group?: string;
 }
 
-const cat = <K extends string>(key: K, zh: string, en: string, group?: string): Category<K> =>
+const cat = <K extends string>(key: K, zh: string, en: string, group?: string): JrtCategory<K> =>
   group === undefined ? { key, zh, en } : { key, zh, en, group };
 
 export const JrtChannelKeys = [
@@ -34,7 +34,7 @@ export const JrtChannelKeys = [
 ] as const;
 export type JrtChannel = (typeof JrtChannelKeys)[number];
 
-export const JRT_CHANNELS: readonly Category<JrtChannel>[] = [
+export const JRT_CHANNELS: readonly JrtCategory<JrtChannel>[] = [
   cat('branch_counter', '营业现场', 'Branch premises (counter)', 'front'),
   cat('self_service', '自助机具', 'Self-service machines', 'front'),
   cat('online_banking', '电子渠道—网上银行', 'Electronic: online banking', 'front'),
@@ -72,7 +72,7 @@ export const JrtBusinessTypeKeys = [
 ] as const;
 export type JrtBusinessType = (typeof JrtBusinessTypeKeys)[number];
 
-export const JRT_BUSINESS_TYPES: readonly Category<JrtBusinessType>[] = [
+export const JRT_BUSINESS_TYPES: readonly JrtCategory<JrtBusinessType>[] = [
   cat('rmb_savings', '人民币储蓄', 'RMB savings and deposits'),
   cat('debit_card', '借记卡', 'Debit cards'),
   cat('credit_card', '信用卡', 'Credit cards'),
@@ -107,7 +107,7 @@ export const JrtCauseKeys = [
 ] as const;
 export type JrtCause = (typeof JrtCauseKeys)[number];
 
-export const JRT_CAUSES: readonly Category<JrtCause>[] = [
+export const JRT_CAUSES: readonly JrtCategory<JrtCause>[] = [
   cat('service_attitude_quality', '服务态度及服务质量', 'Service attitude and quality'),
   cat(
     'facilities_equipment_systems',
@@ -142,7 +142,7 @@ export const ZJrtClassification = z
 export type TJrtClassification = z.infer<typeof ZJrtClassification>;
 
 export function categoryLabel<K extends string>(
-  list: readonly Category<K>[],
+  list: readonly JrtCategory<K>[],
   key: K,
   locale: 'zh' | 'en' = 'zh',
 ): string {

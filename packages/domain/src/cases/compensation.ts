@@ -57,12 +57,12 @@ export function decideCompensation(input: {
     : { route: 'approval_required', limitMinor: limit, excessMinor: input.amount.amountMinor - limit };
 }
 
-/** Customer pyramid tiers (DOMAIN §2), by profit contribution. */
-export const CustomerTiers = ['vip', 'major', 'ordinary', 'small'] as const;
-export type CustomerTier = (typeof CustomerTiers)[number];
+/** Customer pyramid tiers (DOMAIN §2), by profit contribution; same values as the customers context. */
+export const CustomerValueTiers = ['vip', 'major', 'ordinary', 'small'] as const;
+export type CustomerValueTier = (typeof CustomerValueTiers)[number];
 
 export const ZCustomerValue = z.strictObject({
-  tier: z.enum(CustomerTiers),
+  tier: z.enum(CustomerValueTiers),
   /** Yearly profit contribution of the customer. */
   annualProfit: ZMoney,
   /** Assets held with the bank (deposits, wealth, …), informative. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TBusinessCalendar } from './calendar.ts';
 import {
-  advance,
+  advanceCounted,
   businessSegments,
   computeClockDue,
   countedBetween,
@@ -129,7 +129,9 @@ export function clockSchedule(state: TClockState, calendar?: TBusinessCalendar):
     .sort((a, b) => a - b)
     .map((share): ScheduledNotification => {
       const at =
-        total > 0 ? Math.min(due, advance(segments(), pauses, Math.max(1, Math.floor(total * share)))) : due;
+        total > 0
+          ? Math.min(due, advanceCounted(segments(), pauses, Math.max(1, Math.floor(total * share))))
+          : due;
       return {
         key: `${prefix}:warning:${shareKey(share)}`,
         kind: 'warning',

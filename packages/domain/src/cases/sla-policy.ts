@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
 import {
+  type CaseServiceLevel,
   type CaseType,
-  type ServiceLevel,
   type Severity,
+  ZCaseServiceLevel,
   ZCaseType,
-  ZServiceLevel,
   ZSeverity,
 } from './case-model.ts';
 import { ZEscalationPolicy } from './escalation.ts';
@@ -34,7 +34,7 @@ export const ZSlaPolicyRule = z.strictObject({
   match: z.strictObject({
     caseTypes: z.array(ZCaseType).min(1).optional(),
     severities: z.array(ZSeverity).min(1).optional(),
-    serviceLevels: z.array(ZServiceLevel).min(1).optional(),
+    serviceLevels: z.array(ZCaseServiceLevel).min(1).optional(),
   }),
   clocks: z.strictObject({
     acknowledgement: ZClockRef,
@@ -56,7 +56,7 @@ export type TSlaPolicy = z.infer<typeof ZSlaPolicy>;
 export interface PolicySubject {
   readonly caseType: CaseType;
   readonly severity: Severity;
-  readonly serviceLevel: ServiceLevel;
+  readonly serviceLevel: CaseServiceLevel;
 }
 
 function specificity(rule: TSlaPolicyRule): number {

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import {
+  type CalendarWeekday,
+  CalendarWeekdays,
   isWorkingDay,
   type TBusinessCalendar,
   type TWeeklyHours,
   toPlainDate,
-  type Weekday,
-  Weekdays,
   workingInstantsOn,
 } from './calendar.ts';
 import { CN_2026_CALENDAR, UK_EW_2026_CALENDAR } from './calendar-data.ts';
@@ -42,11 +42,11 @@ const arbInterval = fc
   });
 
 const arbWeek: fc.Arbitrary<TWeeklyHours> = fc
-  .tuple(...Weekdays.map(() => fc.option(arbInterval, { nil: undefined })))
+  .tuple(...CalendarWeekdays.map(() => fc.option(arbInterval, { nil: undefined })))
   .filter((days) => days.some((d) => d !== undefined))
   .map((days) => {
-    const week = {} as Record<Weekday, { start: string; end: string }[]>;
-    Weekdays.forEach((w, i) => {
+    const week = {} as Record<CalendarWeekday, { start: string; end: string }[]>;
+    CalendarWeekdays.forEach((w, i) => {
       const d = days[i];
       week[w] = d ? [d] : [];
     });

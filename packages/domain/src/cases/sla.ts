@@ -6,7 +6,7 @@ import type { Temporal } from 'temporal-polyfill';
 import { AppError } from '../shared/errors.ts';
 import {
   closeOfBusiness,
-  endOfDay,
+  endOfLocalDay,
   isHoliday,
   isWorkingDay,
   type TBusinessCalendar,
@@ -129,11 +129,15 @@ function dueWith(
 
   switch (def.mode) {
     case 'hours': {
-      const due = advance(elapsedSegments(start), pauses, Math.round(amount * 60) * 60_000);
+      const due = advanceCounted(elapsedSegments(start), pauses, Math.round(amount * 60) * 60_000);
       return { due: new Date(due), lastDay: null, amount, mode: def.mode };
     }
     case 'business_hours': {
-      const due = advance(businessSegments(input.calendar, start), pauses, Math.round(amount * 60) * 60_000);
+      const due = advanceCounted(
+        businessSegments(input.calendar, start),
+        pauses,
+        Math.round(amount * 60) * 60_000,
+      );
       return { due: new Date(due), lastDay: null, amount, mode: def.mode };
     }
     case 'calendar_days':
@@ -145,7 +149,7 @@ function dueWith(
       const due =
         def.end === 'close_of_business'
           ? closeOfBusiness(input.calendar, last)
-          : endOfDay(input.calendar.timeZone, last);
+          : endOfLocalDay(input.calendar.timeZone, last);
       return { due, lastDay: last.toString(), amount, mode: def.mode };
     }
   }
@@ -223,7 +227,11 @@ function* unpaused(seg: Interval, pauses: readonly Interval[]): Generator<Interv
 }
 
 /** The instant at which `ms` of counted (segment, unpaused) time has run. */
-export function advance(segments: Iterable<Interval>, pauses: readonly Interval[], ms: number): number {
+export function advanceCounted(
+  segments: Iterable<Interval>,
+  pauses: readonly Interval[],
+  ms: number,
+): number {
   let remaining = ms;
   for (const seg of segments) {
     for (const [s, e] of unpaused(seg, pauses)) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../identity/permissions.ts';
 import { type CaseState, CaseStates, newCase, type TCase } from './case-model.ts';
-import { actor, allowedActions, type CaseActionType, type TCaseAction, transition } from './workflow.ts';
+import { allowedActions, type CaseActionType, caseActor, type TCaseAction, transition } from './workflow.ts';
 
 const NOW = new Date('2026-10-12T02:00:00Z');
 const RECEIVED = new Date('2026-10-09T02:00:00Z');
@@ -39,14 +39,14 @@ function caseIn(state: CaseState, patch: Partial<TCase> = {}): TCase {
   return { ...base, state, ...patch };
 }
 
-const handler = actor('u-handler', 'complaint_handler');
-const teller = actor('u-teller', 'teller');
-const manager = actor('u-manager', 'branch_manager');
+const handler = caseActor('u-handler', 'complaint_handler');
+const teller = caseActor('u-teller', 'teller');
+const manager = caseActor('u-manager', 'branch_manager');
 
 /** One valid action of each type, with the actor that may perform it. */
 const SAMPLE: Record<
   CaseActionType,
-  { action: TCaseAction; by: ReturnType<typeof actor>; setup?: Partial<TCase> }
+  { action: TCaseAction; by: ReturnType<typeof caseActor>; setup?: Partial<TCase> }
 > = {
   acknowledge: { action: { type: 'acknowledge' }, by: handler },
   start_investigation: { action: { type: 'start_investigation' }, by: handler },
@@ -197,7 +197,7 @@ describe('transition: every action from every state', () => {
 
 describe('transition: guards', () => {
   it('the happy path of a complaint, with events in order', () => {
-    const steps: Array<[TCaseAction, ReturnType<typeof actor>]> = [
+    const steps: Array<[TCaseAction, ReturnType<typeof caseActor>]> = [
       [{ type: 'acknowledge' }, handler],
       [{ type: 'start_investigation' }, handler],
       [{ type: 'pause', reason: 'waiting_for_customer' }, handler],
@@ -231,7 +231,7 @@ describe('transition: guards', () => {
   });
 
   it('refuses actions without the permission', () => {
-    const qs = actor('u-qs', 'quality_supervisor'); // case.read only
+    const qs = caseActor('u-qs', 'quality_supervisor'); // case.read only
     const r = transition(caseIn('received'), { type: 'acknowledge' }, qs, NOW);
     expect(!r.ok && r.error.code).toBe('forbidden');
     const byTeller = transition(caseIn('closed'), { type: 'reopen', reason: 'x' }, teller, NOW);
@@ -308,7 +308,7 @@ describe('transition: guards', () => {
 });
 
 describe('compensation authority in the workflow', () => {
-  const offer = (amountMinor: number, by: ReturnType<typeof actor>) =>
+  const offer = (amountMinor: number, by: ReturnType<typeof caseActor>) =>
     transition(
       caseIn('received'),
       { type: 'offer_compensation', amount: { amountMinor, currency: 'CNY' }, reason: 'x' },
@@ -356,14 +356,14 @@ describe('compensation authority in the workflow', () => {
     const other = transition(
       r.case,
       { type: 'approve_compensation', compensationId: id },
-      actor('m2', 'branch_manager'),
+      caseActor('m2', 'branch_manager'),
       NOW,
     );
     expect(!other.ok && other.error.code).toBe('forbidden');
     const ho = transition(
       r.case,
       { type: 'approve_compensation', compensationId: id },
-      actor('ho', 'branch_manager'),
+      caseActor('ho', 'branch_manager'),
       NOW,
       {
         compensationAuthority: { currency: 'CNY', limits: { branch_manager: 5_000_000 } },
@@ -384,7 +384,7 @@ describe('compensation authority in the workflow', () => {
 
   it('roles without case.handle cannot offer', () => {
     const roles: Role[] = ['quality_supervisor'];
-    const r = offer(100, actor('q', ...roles));
+    const r = offer(100, caseActor('q', ...roles));
     expect(!r.ok && r.error.code).toBe('forbidden');
   });
 });

@@ -313,6 +313,6 @@ export function transition(
 }
 
 /** Roles list helper for tests and seed data. */
-export function actor(userId: string, ...roles: Role[]): TCaseActor {
+export function caseActor(userId: string, ...roles: Role[]): TCaseActor {
   return { userId, roles };
 }
