@@ -4,7 +4,7 @@ import { ZCallingPolicyConfig } from '../policy/config.ts';
 import { durationSampler } from './distributions.ts';
 import { EventHeap } from './event-heap.ts';
 import { type TSimulationModelInput, ZSimulationModel } from './model.ts';
-import { estimate, studentT975 } from './replicate.ts';
+import { estimate, replicate, studentT975 } from './replicate.ts';
 import { Rng } from './rng.ts';
 import { quantile, simulateDay } from './simulate.ts';
 
@@ -130,6 +130,78 @@ describe('simulateDay', () => {
       ),
       { numRuns: 20 },
     );
+  });
+});
+
+describe('simulateDay dynamics', () => {
+  it('follows piecewise-constant arrival rates, including a gap with none', () => {
+    const model = ZSimulationModel.parse({
+      policy,
+      services: [
+        {
+          code: 'cash',
+          arrivals: [
+            { fromS: 0, toS: 3600, perHour: 120 },
+            { fromS: 7200, toS: 10_800, perHour: 30 },
+          ],
+          serviceTime: { kind: 'exponential', meanS: 60 },
+        },
+      ],
+      counters: [
+        { id: 'c1', skills: ['cash'] },
+        { id: 'c2', skills: ['cash'] },
+      ],
+    });
+    const counts = [0, 0, 0];
+    for (let seed = 0; seed < 20; seed++) {
+      for (const v of simulateDay(model, { seed, recordVisits: true }).visits!)
+        counts[Math.floor(v.arrivedS / 3600)]!++;
+    }
+    expect(counts[0]! / 20).toBeGreaterThan(108);
+    expect(counts[0]! / 20).toBeLessThan(132);
+    expect(counts[1]).toBe(0);
+    expect(counts[2]! / 20).toBeGreaterThan(27);
+    expect(counts[2]! / 20).toBeLessThan(33);
+  });
+
+  it('keeps the lower class within its maximum wait under heavy VIP load, which it would not without aging', () => {
+    const model = (ordinaryMaxWaitMs: number) =>
+      ZSimulationModel.parse({
+        policy: {
+          classes: [
+            { id: 'vip', weight: 100, headStartMs: 3_600_000, maxWaitMs: 3_600_000 },
+            { id: 'ordinary', weight: 1, maxWaitMs: ordinaryMaxWaitMs },
+          ],
+          defaultClass: 'ordinary',
+        },
+        services: [
+          {
+            code: 'a',
+            arrivals: [{ fromS: 0, toS: 8 * 3600, perHour: 54 }],
+            serviceTime: { kind: 'fixed', valueS: 60 },
+            classMix: { vip: 46, ordinary: 8 },
+          },
+        ],
+        counters: [{ id: 'c1', skills: ['a'] }],
+      });
+    for (const seed of [1, 2, 3, 4]) {
+      const guaranteed = simulateDay(model(900_000), { seed });
+      // bound 15 min, plus the customer at the counter and the odd ticket that fell due just before
+      expect(guaranteed.byClass.ordinary!.maxWaitS).toBeLessThan(900 + 3 * 60);
+      const unbounded = simulateDay(model(86_400_000), { seed });
+      expect(unbounded.byClass.ordinary!.maxWaitS).toBeGreaterThan(2 * guaranteed.byClass.ordinary!.maxWaitS);
+    }
+  });
+
+  it('summarises replications with confidence intervals per class', () => {
+    const summary = replicate(branchModel(), { replications: 5, seed: 11 });
+    expect(summary.replications).toBe(5);
+    const vip = summary.byClass.vip!.meanWaitS;
+    expect(vip.n).toBe(5);
+    expect(vip.lower).toBeLessThanOrEqual(vip.mean);
+    expect(vip.upper).toBeGreaterThanOrEqual(vip.mean);
+    expect(summary.byService.wealth!.abandonmentRate.mean).toBeGreaterThanOrEqual(0);
+    expect(summary.utilisation.mean).toBeGreaterThan(0);
   });
 });
 
