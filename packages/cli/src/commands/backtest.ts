@@ -18,6 +18,8 @@ export interface BacktestCommandOptions {
   readonly history: string;
   readonly out?: string;
   readonly trainDays?: number;
+  /** Stop learning after the training days (strict hold-out) instead of walking forward. */
+  readonly frozen?: boolean;
   /** Which predictor's numbers go to --out. */
   readonly predictor?: string;
   readonly progress?: boolean;
@@ -63,6 +65,7 @@ export function backtestCommand(
     visits: log.visits,
     predictors,
     trainDays: options.trainDays ?? 0,
+    learnWhileScoring: !options.frozen,
     onDay: ({ index, total }) => {
       if (!bar) return;
       if (index === 0) bar.start(total, 0);
@@ -117,6 +120,7 @@ export function formatBacktestTable(result: BacktestResult): string {
   const scored = result.scoredDays;
   const title =
     `scored ${scored.length} of ${result.days.length} days (${scored[0] ?? '—'} … ${scored.at(-1) ?? '—'}), ` +
+    `${result.learnedWhileScoring ? 'learning walk-forward from every earlier day' : 'learning frozen after the training days'}, ` +
     `served visits; mean actual wait ${fmt(result.meanActualWaitS)} s`;
   return [title, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
@@ -146,17 +150,21 @@ export function registerBacktest(program: Command): void {
       if (!Number.isInteger(n) || n < 0) throw new Error('--train-days must be a non-negative integer');
       return n;
     })
+    .option('--frozen', 'learn only from the training days, not from scored days once they are over')
     .option('--predictor <name>', 'predictor written by --out', 'ServiceLoop')
-    .action((opts: { history: string; out?: string; trainDays?: number; predictor: string }) => {
-      backtestCommand(
-        {
-          history: opts.history,
-          out: opts.out,
-          trainDays: opts.trainDays,
-          predictor: opts.predictor,
-          progress: process.stderr.isTTY === true,
-        },
-        (line) => process.stdout.write(`${line}\n`),
-      );
-    });
+    .action(
+      (opts: { history: string; out?: string; trainDays?: number; frozen?: boolean; predictor: string }) => {
+        backtestCommand(
+          {
+            history: opts.history,
+            out: opts.out,
+            trainDays: opts.trainDays,
+            frozen: opts.frozen === true,
+            predictor: opts.predictor,
+            progress: process.stderr.isTTY === true,
+          },
+          (line) => process.stdout.write(`${line}\n`),
+        );
+      },
+    );
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Visit } from '../visit-log/schema.ts';
-import { runBacktest } from './backtest.ts';
+import { runBacktest, trainPredictors } from './backtest.ts';
 import { holPredictor, lesPredictor, qlAbandonPredictor, qlPredictor } from './classical.ts';
 import { serviceLoopPredictor } from './serviceloop.ts';
 import { seededRandom, simulateMmcDay } from './testing/mmc-days.ts';
@@ -199,5 +199,33 @@ describe('backtest on simulated M/M/c+M days (strict priority, recorded abandonm
     expect(sl?.coverage).toBeGreaterThan(0.72);
     expect(sl?.coverage).toBeLessThan(0.88);
     expect(sl?.byPriority.map((c) => c.priority)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('learning modes', () => {
+  const visits = simulatedDays(3, 3, 55);
+  const counting = () => {
+    const days: string[] = [];
+    const p: WaitPredictor = {
+      name: 'count',
+      predict: () => ({ prediction: { pointS: 0, lowerS: null, upperS: null } }),
+      learnDay: (d) => {
+        days.push(d.day);
+      },
+    };
+    return { p, days };
+  };
+
+  it('trainPredictors teaches every day of the history, the last one included', () => {
+    const { p, days } = counting();
+    trainPredictors(visits, [p]);
+    expect(days).toEqual(['2030-01-01', '2030-01-02', '2030-01-03']);
+  });
+
+  it('a frozen backtest learns only from the training days', () => {
+    const { p, days } = counting();
+    const r = runBacktest({ visits, predictors: [p], trainDays: 1, learnWhileScoring: false });
+    expect(days).toEqual(['2030-01-01']);
+    expect(r.learnedWhileScoring).toBe(false);
   });
 });

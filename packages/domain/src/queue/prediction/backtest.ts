@@ -67,6 +67,13 @@ export interface BacktestOptions {
   readonly predictors: readonly WaitPredictor[];
   /** The first N days only teach the predictors; scoring starts after them. */
   readonly trainDays?: number;
+  /**
+   * Whether predictors keep learning from scored days once those are over (walk-forward, the
+   * default, as a live branch would) or stay frozen after the training days (strict hold-out).
+   */
+  readonly learnWhileScoring?: boolean;
+  /** Reveal the last day(s) to the learners at the end too, leaving them trained on everything. */
+  readonly revealAtEnd?: boolean;
   readonly state?: LiveStateOptions;
   readonly onDay?: (progress: {
     readonly day: string;
@@ -112,6 +119,7 @@ export interface BacktestResult {
   /** Every arrival on the scored days, served or not. */
   readonly visits: readonly VisitPredictions[];
   readonly meanActualWaitS: number;
+  readonly learnedWhileScoring: boolean;
   readonly scores: readonly PredictorScore[];
 }
 
@@ -129,14 +137,21 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const days = [...byDay.keys()].sort();
   const results: VisitPredictions[] = [];
   // A finished day is revealed only once all its events lie before the next arrival replayed.
-  const pending: { day: string; visits: Visit[]; lastEventAt: number; memos: Map<string, unknown[]> }[] = [];
+  const pending: {
+    day: string;
+    index: number;
+    visits: Visit[];
+    lastEventAt: number;
+    memos: Map<string, unknown[]>;
+  }[] = [];
+  const learnWhileScoring = options.learnWhileScoring ?? true;
 
   days.forEach((day, index) => {
     const visits = byDay.get(day) ?? [];
     const firstArrival = visits[0]?.arrivedAt ?? Number.POSITIVE_INFINITY;
     while (pending.length > 0 && (pending[0]?.lastEventAt ?? 0) < firstArrival) {
       const done = pending.shift();
-      if (done) reveal(done, predictors);
+      if (done && (learnWhileScoring || done.index < trainDays)) reveal(done, predictors);
     }
     const actual = new Map(visits.map((v) => [v.visitId, v]));
     const memos = new Map<string, unknown[]>();
@@ -165,9 +180,13 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       },
       options.state,
     );
-    pending.push({ day, visits, lastEventAt, memos });
+    pending.push({ day, index, visits, lastEventAt, memos });
     options.onDay?.({ day, index, total: days.length });
   });
+
+  if (options.revealAtEnd) {
+    for (const done of pending) if (learnWhileScoring || done.index < trainDays) reveal(done, predictors);
+  }
 
   const served = results.filter((r) => r.actualWaitS !== null);
   const meanActualWaitS = served.reduce((s, r) => s + (r.actualWaitS ?? 0), 0) / Math.max(1, served.length);
@@ -176,8 +195,21 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     scoredDays: days.slice(trainDays),
     visits: results,
     meanActualWaitS,
+    learnedWhileScoring: learnWhileScoring,
     scores: predictors.map((p, k) => scorePredictor(p.name, served, k)),
   };
+}
+
+/**
+ * Teaches predictors from a whole history (replaying it day by day exactly as the backtest does)
+ * so that a live branch starts the day with what its past has taught.
+ */
+export function trainPredictors(
+  visits: readonly Visit[],
+  predictors: readonly WaitPredictor[],
+  state?: LiveStateOptions,
+): void {
+  runBacktest({ visits, predictors, trainDays: Number.POSITIVE_INFINITY, revealAtEnd: true, state });
 }
 
 function reveal(
