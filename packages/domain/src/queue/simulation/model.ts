@@ -70,6 +70,23 @@ export const ZSimulationModel = z
       if (services.has(s.code))
         ctx.addIssue({ code: 'custom', path: ['services', i], message: `Duplicate ${s.code}` });
       services.add(s.code);
+      const segments = [...s.arrivals].sort((x, y) => x.fromS - y.fromS);
+      for (let k = 1; k < segments.length; k++) {
+        if (segments[k]!.fromS < segments[k - 1]!.toS) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', i, 'arrivals'],
+            message: 'Arrival segments overlap',
+          });
+        }
+      }
+      if (s.classMix !== undefined && !Object.values(s.classMix).some((p) => p > 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'classMix'],
+          message: 'Give at least one class a share',
+        });
+      }
       for (const cls of Object.keys(s.classMix ?? {})) {
         if (!classes.has(cls)) {
           ctx.addIssue({

@@ -256,3 +256,31 @@ describe('simulation building blocks', () => {
     expect(e.halfWidth).toBeCloseTo(2.776 * Math.sqrt(2.5 / 5), 6);
   });
 });
+
+describe('simulation model contract', () => {
+  it('rejects overlapping arrival segments, empty class mixes and unknown references', () => {
+    const result = ZSimulationModel.safeParse({
+      policy,
+      services: [
+        {
+          code: 'cash',
+          arrivals: [
+            { fromS: 0, toS: 3600, perHour: 10 },
+            { fromS: 1800, toS: 7200, perHour: 10 },
+          ],
+          serviceTime: { kind: 'fixed', valueS: 60 },
+          classMix: { vip: 0 },
+        },
+      ],
+      counters: [{ id: 'c1', skills: ['cash', 'loans'] }],
+      patience: { gold: { kind: 'exponential', meanS: 60 } },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toEqual([
+      'Arrival segments overlap',
+      'Give at least one class a share',
+      'Unknown service loans',
+      'Unknown class gold',
+    ]);
+  });
+});

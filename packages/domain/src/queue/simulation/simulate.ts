@@ -110,6 +110,17 @@ interface CounterState {
 /**
  * Simulates one branch day (or one long steady-state run) as a discrete-event simulation,
  * calling tickets with the live queue's pickNext. Pure and deterministic for a given seed.
+ *
+ * - Arrivals: per service, Poisson with the segment's rate; each takes a class from classMix.
+ * - Balking: on arrival the customer looks at the waiting count and may leave at once.
+ * - Abandonment: a customer whose class has a patience distribution leaves when it runs out
+ *   before being called.
+ * - Counters open and close by shift; a counter whose shift ends finishes its customer first.
+ *   An idle counter calls as soon as a ticket it may serve arrives (longest-idle counter first).
+ * - Doors close at the end of the last arrival segment; with `drain`, counters whose last shift
+ *   ends then keep calling until nobody they can serve is left. Anyone still waiting when no
+ *   counter is staffed or due to open is "unserved".
+ * - Waits are arrival → call, as in the live queue's KPIs.
  */
 export function simulateDay(model: TSimulationModel, options: SimulationOptions): SimulationResult {
   const rng = new Rng(options.seed);
