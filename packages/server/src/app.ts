@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Clock } from '@serviceloop/domain';
+import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { auditRoutes } from './audit/routes.ts';
+import type { Config } from './config.ts';
+import type { ServerContext } from './context.ts';
+import { customerRoutes } from './customers/routes.ts';
+import type { Database } from './db/database.ts';
+import { Dispatcher } from './events/outbox.ts';
+import { buildOpenApi } from './http/openapi.ts';
+import { installProblemHandlers } from './http/problem.ts';
+import { installAccessGuard, registerRoutes } from './http/register.ts';
+import { type AnyRoute, defineRoute } from './http/route.ts';
+import { identityRoutes } from './identity/routes.ts';
+import { orgRoutes } from './org/routes.ts';
+
+export const VERSION = '0.1.0';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const WEB_DIST = resolve(here, '../../web/dist');
+
+export interface AppOptions {
+  readonly database: Database;
+  readonly config: Config;
+  readonly clock: Clock;
+  /** Extra route groups (later contexts plug in here). */
+  readonly extraRoutes?: (ctx: ServerContext) => AnyRoute[];
+  readonly serveWeb?: boolean;
+}
+
+export interface App {
+  readonly fastify: FastifyInstance;
+  readonly ctx: ServerContext;
+  readonly routes: readonly AnyRoute[];
+}
+
+function systemRoutes(ctx: ServerContext, openapi: () => unknown): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/health',
+      access: 'public',
+      summary: 'Liveness and database reachability',
+      tags: ['system'],
+      response: z.object({ status: z.enum(['ok', 'degraded']), database: z.string(), version: z.string() }),
+      handler: async ({ reply }) => {
+        try {
+          await ctx.db.execute(sql`select 1`);
+          return { status: 'ok' as const, database: ctx.database.kind, version: VERSION };
+        } catch {
+          reply.status(503);
+          return { status: 'degraded' as const, database: ctx.database.kind, version: VERSION };
+        }
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/openapi.json',
+      access: 'public',
+      summary: 'This API as OpenAPI 3.1',
+      tags: ['system'],
+      handler: () => openapi() as undefined,
+    }),
+  ];
+}
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const fastify = Fastify({
+    logger:
+      options.config.logLevel === 'silent'
+        ? false
+        : { level: options.config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  const dispatcher = new Dispatcher(options.database, options.clock, (error, where) =>
+    fastify.log.error(
+      { err: error, subscriber: where.subscriber, eventId: where.event?.eventId },
+      'event handler failed',
+    ),
+  );
+  const ctx: ServerContext = {
+    database: options.database,
+    db: options.database.db,
+    clock: options.clock,
+    dispatcher,
+    config: options.config,
+    log: fastify.log,
+  };
+
+  installProblemHandlers(fastify);
+  installAccessGuard(fastify);
+  await fastify.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await fastify.register(cookie);
+  await fastify.register(rateLimit, { global: false });
+  fastify.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
+
+  const routes: AnyRoute[] = [];
+  let openapi: unknown;
+  routes.push(
+    ...systemRoutes(ctx, () => openapi),
+    ...identityRoutes(ctx),
+    ...orgRoutes(ctx),
+    ...customerRoutes(ctx),
+    ...auditRoutes(ctx),
+    ...(options.extraRoutes?.(ctx) ?? []),
+  );
+  openapi = buildOpenApi(routes, VERSION);
+  await fastify.register(async (api) => registerRoutes(api, ctx, routes));
+  await fastify.register(swagger, { mode: 'static', specification: { document: openapi as never } });
+  await fastify.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+
+  if (options.serveWeb !== false && existsSync(join(WEB_DIST, 'index.html'))) {
+    await fastify.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+    // The web app routes on the client: unknown non-API paths get index.html.
+    fastify.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
+      return reply
+        .status(404)
+        .type('application/problem+json')
+        .send({
+          type: 'https://serviceloop.dev/problems/not-found',
+          title: 'not found',
+          status: 404,
+          code: 'not_found',
+          detail: `No route ${request.method} ${request.url}`,
+          instance: request.url,
+        });
+    });
+  }
+  return { fastify, ctx, routes };
+}

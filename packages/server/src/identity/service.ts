@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  AppError,
+  isLocked,
+  lockoutAfterFailure,
+  permissionsOf,
+  type Role,
+  sessionExpiry,
+  type TSignInRequest,
+} from '@serviceloop/domain';
+import { and, eq, isNull } from 'drizzle-orm';
+import { appendAudit } from '../audit/service.ts';
+import type { ServerContext } from '../context.ts';
+import { orgUnits, sessions, users } from '../db/schema.ts';
+import type { Actor } from './actor.ts';
+import { burnVerification, verifyPassword } from './passwords.ts';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface SignInResult {
+  readonly token: string;
+  readonly actor: Actor;
+  readonly expiresAt: Date;
+}
+
+export async function signIn(
+  ctx: ServerContext,
+  input: TSignInRequest & { ip: string | undefined; userAgent: string | undefined },
+): Promise<SignInResult> {
+  const now = ctx.clock();
+  const [user] = await ctx.db.select().from(users).where(eq(users.username, input.username.toLowerCase()));
+  if (!user || !user.active) {
+    await burnVerification(input.password);
+    throw new AppError('invalid_credentials', 'Wrong username or password');
+  }
+  if (isLocked(user.lockedUntil, now)) {
+    throw new AppError('account_locked', 'Too many failed sign-ins; the account is locked for a while', {
+      details: { lockedUntil: user.lockedUntil?.toISOString() },
+    });
+  }
+  const ok = await verifyPassword(user.passwordHash, input.password);
+  if (!ok) {
+    const next = lockoutAfterFailure(user.failedAttempts, now);
+    await ctx.db.transaction(async (tx) => {
+      await tx
+        .update(users)
+        .set({ failedAttempts: next.failedAttempts, lockedUntil: next.lockedUntil, updatedAt: now })
+        .where(eq(users.id, user.id));
+      await appendAudit(
+        tx,
+        ctx.clock,
+        { userId: user.id, name: user.username },
+        {
+          action: next.lockedUntil ? 'auth.locked' : 'auth.sign_in_failed',
+          orgUnitId: user.orgUnitId,
+          targetType: 'user',
+          targetId: user.id,
+          details: { ip: input.ip ?? null, failedAttempts: next.failedAttempts },
+        },
+      );
+    });
+    if (next.lockedUntil) {
+      throw new AppError('account_locked', 'Too many failed sign-ins; the account is locked for a while', {
+        details: { lockedUntil: next.lockedUntil.toISOString() },
+      });
+    }
+    throw new AppError('invalid_credentials', 'Wrong username or password');
+  }
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = sessionExpiry(now, now);
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ failedAttempts: 0, lockedUntil: null, lastSignInAt: now, updatedAt: now })
+      .where(eq(users.id, user.id));
+    await tx.insert(sessions).values({
+      id: hashToken(token),
+      userId: user.id,
+      csrfToken,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      ip: input.ip ?? null,
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+    });
+    await appendAudit(
+      tx,
+      ctx.clock,
+      { userId: user.id, name: user.username },
+      {
+        action: 'auth.signed_in',
+        orgUnitId: user.orgUnitId,
+        targetType: 'user',
+        targetId: user.id,
+        details: { ip: input.ip ?? null },
+      },
+    );
+  });
+  const actor = await resolveSession(ctx, token);
+  if (!actor) throw new AppError('internal', 'Session vanished right after sign-in');
+  return { token, actor, expiresAt };
+}
+
+// Sliding expiry is written at most once a minute: a busy console must not write on every request.
+const TOUCH_EVERY_MS = 60_000;
+
+/** The actor for a session cookie, or undefined when the session is unknown, revoked or expired. */
+export async function resolveSession(ctx: ServerContext, token: string): Promise<Actor | undefined> {
+  const now = ctx.clock();
+  const id = hashToken(token);
+  const [row] = await ctx.db
+    .select({ session: sessions, user: users, scopePath: orgUnits.path })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(orgUnits, eq(orgUnits.id, users.orgUnitId))
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+  if (!row || !row.user.active) return undefined;
+  if (row.session.expiresAt.getTime() <= now.getTime()) return undefined;
+  if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await ctx.db
+      .update(sessions)
+      .set({ lastSeenAt: now, expiresAt: sessionExpiry(row.session.createdAt, now) })
+      .where(eq(sessions.id, id));
+  }
+  const roles = row.user.roles as Role[];
+  return {
+    userId: row.user.id,
+    username: row.user.username,
+    displayName: row.user.displayName,
+    orgUnitId: row.user.orgUnitId,
+    scopePath: row.scopePath,
+    roles,
+    permissions: permissionsOf(roles),
+    sessionId: id,
+    csrfToken: row.session.csrfToken,
+    locale: row.user.locale,
+  };
+}
+
+export async function signOut(ctx: ServerContext, actor: Actor): Promise<void> {
+  const now = ctx.clock();
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, actor.sessionId));
+    await appendAudit(
+      tx,
+      ctx.clock,
+      { userId: actor.userId, name: actor.username },
+      { action: 'auth.signed_out', orgUnitId: actor.orgUnitId, targetType: 'user', targetId: actor.userId },
+    );
+  });
+}
