@@ -5,3 +5,4 @@ export * from './reference.ts';
 export * from './replicate.ts';
 export * from './rng.ts';
 export * from './simulate.ts';
+export * from './visit-log.ts';

@@ -7,6 +7,7 @@ import { type TSimulationModelInput, ZSimulationModel } from './model.ts';
 import { estimate, replicate, studentT975 } from './replicate.ts';
 import { Rng } from './rng.ts';
 import { quantile, simulateDay } from './simulate.ts';
+import { simulatedVisitsToLog } from './visit-log.ts';
 
 const policy = ZCallingPolicyConfig.parse({
   classes: [
@@ -282,5 +283,24 @@ describe('simulation model contract', () => {
       'Unknown service loans',
       'Unknown class gold',
     ]);
+  });
+});
+
+describe('simulated visits as a visit log', () => {
+  it('writes every customer who took a ticket, with priorities by class weight', () => {
+    const model = branchModel();
+    const r = simulateDay(model, { seed: 5, recordVisits: true });
+    const startAt = Date.UTC(2026, 2, 2, 9, 0, 0);
+    const log = simulatedVisitsToLog(r.visits!, model.policy, { site: 'B001', startAt });
+    expect(log.length).toBe(r.overall.arrivals - r.overall.balked);
+    expect(log.filter((v) => v.outcome === 'served').length).toBe(r.overall.served);
+    for (const v of log) {
+      expect(v.arrivedAt).toBeGreaterThanOrEqual(startAt);
+      expect(v.arrivedAt % 1000).toBe(0);
+      if (v.outcome === 'served') expect(v.serviceEndedAt!).toBeGreaterThanOrEqual(v.calledAt!);
+      else expect(v.calledAt).toBeNull();
+    }
+    const vip = log.find((v) => v.service === 'wealth')!;
+    expect(vip.priority).toBe(1);
   });
 });
