@@ -35,11 +35,14 @@ const TIER_NORMAL = 2;
  * counter. Among eligible tickets, in this order:
  * 1. Overdue — waited at least its class's `maxWaitMs`: earliest deadline (arrival + bound)
  *    first. This is the guarantee: an overdue ticket is only ever passed over for one whose
- *    deadline came earlier, so no class starves however heavy the higher classes are.
- * 2. Transferred to this counter specifically: earliest original arrival first.
+ *    deadline came earlier, so while counters keep calling, a ticket waits at most its bound
+ *    plus one call per more urgent ticket — no class starves however heavy the others are.
+ * 2. Transferred to this counter specifically: earliest original arrival first (the only
+ *    deliberate exception to FIFO below).
  * 3. Everything else by score = weight × waited + headStart − skillRank × skillRankPenaltyMs,
- *    highest first. Weight and head start give a class its precedence; the wait term ages
- *    every ticket, so within one class and service the order is FIFO.
+ *    highest first. Weight and head start give a class its precedence (a VIP with weight 3
+ *    and 5 min head start who waited 1 min counts as 8 min); the wait term ages every ticket,
+ *    so within one class and service the order is FIFO.
  * Ties: better skill rank, higher weight, earlier arrival, then id (so results are
  * deterministic and independent of the order of `waiting`).
  *
