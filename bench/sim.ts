@@ -22,7 +22,8 @@ import {
   simulateDay,
 } from '../packages/domain/src/queue/simulation/index.ts';
 
-const PYTHON = '/usr/bin/python3';
+/** The Debian interpreter with python3-simpy3, not a pyenv one; overridable for other systems. */
+const PYTHON = process.env.BENCH_SIM_PYTHON ?? '/usr/bin/python3';
 const CUSTOMERS = Number(process.env.BENCH_SIM_CUSTOMERS ?? 300_000);
 const ROUNDS = 3;
 const OUR_RUNS_PER_ROUND = 3;
@@ -76,7 +77,9 @@ function runSimpy(seed: number): SimpyRun {
 
 function main(): void {
   const probe = spawnSync(PYTHON, ['-c', 'import simpy'], { encoding: 'utf8' });
-  if (probe.error !== undefined || probe.status !== 0) {
+  if (probe.error !== undefined)
+    fail(`cannot run ${PYTHON} (${probe.error.message}); SimPy needs python3-simpy3.`);
+  if (probe.status !== 0) {
     fail(
       `${PYTHON} cannot import simpy. Install the Debian package python3-simpy3 ` +
         `(apt-get install python3-simpy3); the pyenv python is not used. ${probe.stderr ?? ''}`.trim(),
