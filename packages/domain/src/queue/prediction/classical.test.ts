@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Visit } from '../visit-log/schema.ts';
 import { replayDay } from './backtest.ts';
 import { holPredictor, lesPredictor, qlAbandonPredictor, qlPredictor } from './classical.ts';
+import { extractFeatures } from './features.ts';
 import { LiveQueueState } from './live-state.ts';
+import { serviceLoopPredictor } from './serviceloop.ts';
 import type { PredictionTarget, QueueSnapshot } from './types.ts';
 
 const t = (hms: string): number => Date.parse(`2010-08-01T${hms}Z`);
@@ -83,6 +85,15 @@ describe('classical predictors by hand', () => {
     expect(p.pointS).toBeCloseTo(1 / sMu + 1 / (sMu + theta), 9);
     expect(p.lowerS).toBeLessThan(p.pointS);
     expect(p.upperS).toBeGreaterThan(p.pointS);
+  });
+
+  it('a waiting ticket counts only those called before it', () => {
+    const v2 = snap.waiting[0];
+    if (!v2) throw new Error('v2 missing');
+    expect(extractFeatures(snap, ordinary, 180).aheadGe).toBe(1);
+    expect(extractFeatures(snap, v2, 180, v2).aheadGe).toBe(0);
+    // Untrained, ServiceLoop falls back to the Ibrahim–Whitt formula: 1/(sμ) for nobody ahead.
+    expect(serviceLoopPredictor().predictRemaining(snap, v2).pointS).toBeCloseTo(60, 9);
   });
 
   it('LES is 0 before anybody is called today', () => {

@@ -1,5 +1,5 @@
 import { estimateQueueRates, presumedPresent, qlAbandonRates } from './classical.ts';
-import type { PredictionTarget, QueueSnapshot } from './types.ts';
+import type { PredictionTarget, QueueSnapshot, WaitingTicket } from './types.ts';
 
 /** The state summarised for one prospective arrival; every field is known at `snapshot.now`. */
 export interface StateFeatures {
@@ -19,10 +19,16 @@ export interface StateFeatures {
   readonly qlAbandonS: number;
 }
 
+/**
+ * Features for a new arrival of `target`'s class or, given `ticket`, for a ticket already
+ * waiting: then only those called before it count as ahead (higher classes, and its own class
+ * arrived earlier), as if it were a new arrival with exactly that queue in front.
+ */
 export function extractFeatures(
   snapshot: QueueSnapshot,
   target: PredictionTarget,
   fallbackServiceS: number,
+  ticket?: WaitingTicket,
 ): StateFeatures {
   const present = presumedPresent(snapshot);
   const now = snapshot.now;
@@ -31,6 +37,11 @@ export function extractFeatures(
   let head = now;
   for (const w of snapshot.waiting) {
     if (w.priority < target.priority || !present(w)) continue;
+    if (
+      ticket &&
+      (w.visitId === ticket.visitId || (w.priority === target.priority && w.arrivedAt >= ticket.arrivedAt))
+    )
+      continue;
     aheadGe++;
     if (w.priority > target.priority) aheadGt++;
     head = Math.min(head, w.arrivedAt);

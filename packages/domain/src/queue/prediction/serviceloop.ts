@@ -8,6 +8,8 @@ import type {
   PredictionTarget,
   PredictorOutput,
   QueueSnapshot,
+  WaitingTicket,
+  WaitPrediction,
   WaitPredictor,
 } from './types.ts';
 
@@ -22,6 +24,7 @@ export interface ServiceLoopPredictorOptions {
 
 /** Seconds added before taking logs, so short waits do not dominate. */
 const OFFSET_S = 15;
+const FOLDS = 5;
 const log = (s: number): number => Math.log(Math.max(0, s) + OFFSET_S);
 
 interface DayData {
@@ -46,9 +49,15 @@ interface Model {
  * off that fit was on days it had not seen (leave-one-day-out residuals) to set the interval —
  * a conformal-style calibration per class. Before any history it falls back to the formula.
  */
-export function serviceLoopPredictor(
-  options: ServiceLoopPredictorOptions = {},
-): WaitPredictor<StateFeatures> {
+export interface ServiceLoopPredictor extends WaitPredictor<StateFeatures> {
+  /**
+   * Remaining wait of a ticket already in the queue (for the status page as the queue moves):
+   * the model applied to the queue ahead of that ticket. Not yet backtested on its own.
+   */
+  predictRemaining(snapshot: QueueSnapshot, ticket: WaitingTicket): WaitPrediction;
+}
+
+export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}): ServiceLoopPredictor {
   const coverage = options.coverage ?? 0.8;
   const minTraining = options.minTrainingVisits ?? 300;
   const memoryDays = options.memoryDays ?? 60;
@@ -58,29 +67,32 @@ export function serviceLoopPredictor(
   let model: Model | null = null;
   let serviceTotal = 0;
   let serviceCount = 0;
+  const fallbackService = (): number =>
+    serviceCount > 0 ? serviceTotal / serviceCount : DEFAULT_MEAN_SERVICE_S;
+  const fromFeatures = (f: StateFeatures): WaitPrediction => {
+    if (model === null) {
+      // No history yet: the formula, with a wide interval that the first day will correct.
+      const p = f.qlAbandonS;
+      return { pointS: p, lowerS: p * 0.25, upperS: p * 2.5 };
+    }
+    const fitted = dot(model.beta, design(f, model.classes));
+    const res = model.residuals.get(f.priority) ?? model.pooledResiduals;
+    const back = (z: number): number => Math.max(0, Math.exp(z) - OFFSET_S);
+    return {
+      pointS: back(fitted + quantileSorted(res, 0.5)),
+      lowerS: back(fitted + quantileSorted(res, lowP)),
+      upperS: back(fitted + quantileSorted(res, highP)),
+    };
+  };
 
   return {
     name: 'ServiceLoop',
     predict(snapshot: QueueSnapshot, target: PredictionTarget): PredictorOutput<StateFeatures> {
-      const fallbackService = serviceCount > 0 ? serviceTotal / serviceCount : DEFAULT_MEAN_SERVICE_S;
-      const f = extractFeatures(snapshot, target, fallbackService);
-      if (model === null) {
-        // No history yet: the formula, with a wide interval that the first day will correct.
-        const p = f.qlAbandonS;
-        return { prediction: { pointS: p, lowerS: p * 0.25, upperS: p * 2.5 }, memo: f };
-      }
-      const fitted = dot(model.beta, design(f, model.classes));
-      const res = model.residuals.get(target.priority) ?? model.pooledResiduals;
-      const median = quantileSorted(res, 0.5);
-      const back = (z: number): number => Math.max(0, Math.exp(z) - OFFSET_S);
-      return {
-        prediction: {
-          pointS: back(fitted + median),
-          lowerS: back(fitted + quantileSorted(res, lowP)),
-          upperS: back(fitted + quantileSorted(res, highP)),
-        },
-        memo: f,
-      };
+      const f = extractFeatures(snapshot, target, fallbackService());
+      return { prediction: fromFeatures(f), memo: f };
+    },
+    predictRemaining(snapshot: QueueSnapshot, ticket: WaitingTicket): WaitPrediction {
+      return fromFeatures(extractFeatures(snapshot, ticket, fallbackService(), ticket));
     },
     learnDay(day: CompletedDay<StateFeatures>): void {
       for (const v of day.visits) {
@@ -139,8 +151,15 @@ function fitModel(days: readonly DayData[]): Model {
   // Residuals on days the fit did not see; with a single day, in-sample is all there is.
   const residualsByClass = new Map<number, number[]>();
   const pooled: number[] = [];
+  // Days are dealt round-robin into at most FOLDS folds: leave-one-day-out while history is
+  // short, bounded cost (FOLDS + 1 fits a night) once it is long.
+  const folds = Math.min(FOLDS, days.length);
+  const foldFits =
+    days.length > 1
+      ? Array.from({ length: folds }, (_, k) => fit(days.filter((_, j) => j % folds !== k)))
+      : [beta];
   days.forEach((d, k) => {
-    const b = days.length > 1 ? fit(days.filter((_, j) => j !== k)) : beta;
+    const b = foldFits[k % foldFits.length] ?? beta;
     d.features.forEach((f, i) => {
       const r = (d.logWait[i] as number) - dot(b, design(f, classes));
       pooled.push(r);
