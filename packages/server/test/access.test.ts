@@ -1,0 +1,183 @@
+import { hasPermission, type Permission, type Role, systemClock } from '@serviceloop/domain';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { customers } from '../src/db/schema.ts';
+import type { AnyRoute } from '../src/http/route.ts';
+import { demoUsers } from '../src/seed/demo.ts';
+import {
+  call,
+  createTestEnv,
+  engines,
+  openTestDatabase,
+  orgIdByCode,
+  type Session,
+  signInAs,
+  type TestEnv,
+  userIdByName,
+} from './harness.ts';
+import { testConfig } from './templates.ts';
+
+const NIL = '01a20000-0000-7000-8000-000000000000';
+const fill = (url: string, id = NIL) => url.replace(/:[A-Za-z]+/g, id);
+
+describe('a route without an access declaration cannot exist', () => {
+  it('refuses to start when a route declares no permission', async () => {
+    const { database } = await openTestDatabase('pglite');
+    const unguarded = {
+      method: 'GET',
+      url: '/api/v1/oops',
+      summary: 'x',
+      tags: [],
+      handler: () => undefined,
+    };
+    await expect(
+      buildApp({
+        database,
+        config: testConfig(),
+        clock: systemClock,
+        serveWeb: false,
+        extraRoutes: () => [unguarded as unknown as AnyRoute],
+      }).then((app) => app.fastify.ready()),
+    ).rejects.toThrow(/declares no access permission/);
+    await database.close();
+  });
+});
+
+describe.each(engines)('access control on %s', (engine) => {
+  let env: TestEnv;
+  const sessions = new Map<string, Session>();
+  const session = async (username: string) => {
+    let s = sessions.get(username);
+    if (!s) {
+      s = await signInAs(env, username);
+      sessions.set(username, s);
+    }
+    return s;
+  };
+
+  beforeAll(async () => {
+    env = await createTestEnv(engine);
+  });
+  afterAll(() => env.close());
+
+  it('every API route declares access, and the route list is not empty', () => {
+    const api = env.app.routes.filter((r) => r.url.startsWith('/api/'));
+    expect(api.length).toBeGreaterThan(15);
+    for (const r of api) expect(r.access, `${r.method} ${r.url}`).toBeTruthy();
+  });
+
+  it('every non-public route answers 401 problem+json without a session', async () => {
+    for (const r of env.app.routes.filter((x) => x.access !== 'public')) {
+      const res = await call(env, r.method, fill(r.url), { payload: r.method === 'GET' ? undefined : {} });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    }
+  });
+
+  it('every permission-guarded route answers 403 to a user without that permission', async () => {
+    let checked = 0;
+    for (const r of env.app.routes) {
+      if (r.access === 'public' || r.access === 'authenticated') continue;
+      const user = demoUsers.find((u) => !hasPermission(u.roles as Role[], r.access as Permission));
+      if (!user) continue;
+      const res = await call(env, r.method, fill(r.url), {
+        session: await session(user.username),
+        payload: r.method === 'GET' ? undefined : {},
+      });
+      expect(res.statusCode, `${r.method} ${r.url} as ${user.username}`).toBe(403);
+      expect(res.json().code).toBe('forbidden');
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('a user of branch A gets 404 for every route that addresses branch B by id', async () => {
+    const admin = await session('admin');
+    // A branch-level administrator holds every permission: only the org scope can stop it.
+    const created = await call(env, 'POST', '/api/v1/staff', {
+      session: admin,
+      payload: {
+        username: 'bj-cy.admin',
+        displayName: '朝阳支行系统管理员',
+        orgUnitId: await orgIdByCode(env, 'BJ-CY'),
+        roles: ['administrator'],
+        password: 'Branch-admin-2026',
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const manager = await signInAs(env, 'bj-cy.admin', 'Branch-admin-2026');
+    const [bCustomer] = await env.database.db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(eq(customers.homeBranchId, await orgIdByCode(env, 'BJ-HD')))
+      .limit(1);
+    const importRes = await call(env, 'POST', '/api/v1/customers/imports?dryRun=true', {
+      session: admin,
+      payload: 'kind,name\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    const otherIds: Record<string, string> = {
+      '/api/v1/customers/imports/:id': importRes.json().id,
+      '/api/v1/customers/:id': bCustomer?.id as string,
+      '/api/v1/org-units/:id': await orgIdByCode(env, 'BJ-HD'),
+      '/api/v1/staff/:id': await userIdByName(env, 'bj-hd.teller1'),
+    };
+    const bodies: Record<string, unknown> = {
+      'PATCH /api/v1/customers/:id': { name: '越权' },
+      'POST /api/v1/customers/:id/archive': { reason: 'cross-branch attempt' },
+      'POST /api/v1/customers/:id/reveal': { reason: 'cross-branch attempt' },
+      'PATCH /api/v1/org-units/:id': { name: '越权' },
+      'PATCH /api/v1/staff/:id': { displayName: '越权' },
+      'POST /api/v1/staff/:id/password': { password: 'Cross-branch-2026' },
+    };
+    const withId = env.app.routes.filter((r) => r.url.includes(':id'));
+    expect(withId.length).toBeGreaterThan(5);
+    for (const r of withId) {
+      const key = Object.keys(otherIds)
+        .filter((k) => r.url.startsWith(k.replace('/:id', '/')) || r.url === k)
+        .sort((a, b) => b.length - a.length)[0];
+      expect(key, `no cross-branch id for ${r.url}: add one to this test`).toBeDefined();
+      const url = fill(r.url, otherIds[key as string]);
+      const res = await call(env, r.method, url, {
+        session: manager,
+        payload: bodies[`${r.method} ${r.url}`],
+      });
+      expect(res.statusCode, `${r.method} ${url}`).toBe(404);
+    }
+    // And nothing changed in branch B.
+    const [after] = await env.database.db
+      .select()
+      .from(customers)
+      .where(eq(customers.id, bCustomer?.id as string));
+    expect(after?.name).not.toBe('越权');
+    expect(after?.deletedAt).toBeNull();
+  });
+
+  it('lists show a teller only their own branch, and narrowing to another branch is not found', async () => {
+    const teller = await session('bj-cy.teller1');
+    const list = await call(env, 'GET', '/api/v1/customers?pageSize=200', { session: teller });
+    expect(list.statusCode).toBe(200);
+    const body = list.json() as { items: { homeBranchName: string }[]; total: number };
+    expect(body.total).toBe(50);
+    expect(new Set(body.items.map((c) => c.homeBranchName))).toEqual(new Set(['北京朝阳支行']));
+    const units = await call(env, 'GET', '/api/v1/org-units', { session: teller });
+    expect((units.json() as { code: string }[]).map((u) => u.code).sort()).toEqual([
+      'BJ-CY',
+      'BJ-CY-CB',
+      'BJ-CY-PB',
+    ]);
+    const other = await call(env, 'GET', `/api/v1/customers?orgUnitId=${await orgIdByCode(env, 'SH-PD')}`, {
+      session: teller,
+    });
+    expect(other.statusCode).toBe(404);
+    const adminList = await call(env, 'GET', '/api/v1/customers?pageSize=1', {
+      session: await session('admin'),
+    });
+    expect(adminList.json().total).toBe(200);
+    const region = await call(env, 'GET', '/api/v1/customers?pageSize=1', {
+      session: await session('north.manager'),
+    });
+    expect(region.json().total).toBe(100);
+  });
+});

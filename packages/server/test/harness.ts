@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { type ManualClock, manualClock } from '@serviceloop/domain';
+import { eq } from 'drizzle-orm';
+import type { LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
+import { type App, buildApp } from '../src/app.ts';
+import { type Database, openDatabase } from '../src/db/database.ts';
+import { orgUnits, users } from '../src/db/schema.ts';
+import type { AnyRoute } from '../src/http/route.ts';
+import { DEMO_PASSWORD } from '../src/seed/demo.ts';
+import { cloneFromTemplate, dropPostgresDatabase, testConfig, withDatabase } from './templates.ts';
+
+export type Engine = 'pglite' | 'postgres';
+
+/** PGlite always; PostgreSQL too when DATABASE_URL is set (CI sets it). */
+export const engines: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface TestEnv {
+  readonly engine: Engine;
+  readonly app: App;
+  readonly database: Database;
+  readonly clock: ManualClock;
+  readonly databaseUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+/** A fresh copy of the migrated, seeded demo bank, and a server on it (not listening; use inject). */
+export async function openTestDatabase(
+  engine: Engine,
+): Promise<{ database: Database; url: string | undefined; drop: () => Promise<void> }> {
+  if (engine === 'pglite') {
+    const dump = new Blob([readFileSync(inject('pgliteTemplate'))]);
+    const database = await openDatabase({ loadDataDir: dump });
+    return { database, url: undefined, drop: async () => undefined };
+  }
+  const url = process.env.DATABASE_URL as string;
+  const template = inject('postgresTemplate');
+  if (!template) throw new Error('PostgreSQL template missing: global setup did not run with DATABASE_URL');
+  const name = await cloneFromTemplate(url, template);
+  const dbUrl = withDatabase(url, name);
+  const database = await openDatabase({ url: dbUrl, poolMax: 10 });
+  return { database, url: dbUrl, drop: () => dropPostgresDatabase(url, name) };
+}
+
+export async function createTestEnv(
+  engine: Engine,
+  options: { extraRoutes?: (ctx: App['ctx']) => AnyRoute[] } = {},
+): Promise<TestEnv> {
+  const { database, url, drop } = await openTestDatabase(engine);
+  const clock = manualClock(new Date());
+  const app = await buildApp({
+    database,
+    config: testConfig(),
+    clock: clock.now,
+    serveWeb: false,
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+  });
+  await app.fastify.ready();
+  return {
+    engine,
+    app,
+    database,
+    clock,
+    databaseUrl: url,
+    close: async () => {
+      await app.fastify.close();
+      await app.ctx.dispatcher.stop();
+      await database.close();
+      await drop();
+    },
+  };
+}
+
+export interface Session {
+  readonly cookie: string;
+  readonly csrf: string;
+  readonly userId: string;
+  readonly orgUnitId: string;
+}
+
+export async function signInAs(env: TestEnv, username: string, password = DEMO_PASSWORD): Promise<Session> {
+  const res = await env.app.fastify.inject({
+    method: 'POST',
+    url: '/api/v1/auth/sign-in',
+    payload: { username, password },
+  });
+  if (res.statusCode !== 200) throw new Error(`sign-in as ${username} failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'sl_session');
+  const body = res.json() as { csrfToken: string; userId: string; orgUnitId: string };
+  return {
+    cookie: `sl_session=${cookie?.value}`,
+    csrf: body.csrfToken,
+    userId: body.userId,
+    orgUnitId: body.orgUnitId,
+  };
+}
+
+export interface CallOptions {
+  readonly session?: Session;
+  readonly payload?: unknown;
+  readonly headers?: Record<string, string>;
+  readonly csrf?: boolean;
+}
+
+export function call(
+  env: TestEnv,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  options: CallOptions = {},
+): Promise<LightMyRequestResponse> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.session) {
+    headers.cookie = options.session.cookie;
+    if (options.csrf !== false) headers['x-csrf-token'] = options.session.csrf;
+  }
+  return env.app.fastify.inject({
+    method,
+    url,
+    headers,
+    ...(options.payload !== undefined
+      ? typeof options.payload === 'string'
+        ? { payload: options.payload }
+        : { payload: options.payload as Record<string, unknown> }
+      : {}),
+  });
+}
+
+export async function orgIdByCode(env: TestEnv, code: string): Promise<string> {
+  const [row] = await env.database.db
+    .select({ id: orgUnits.id })
+    .from(orgUnits)
+    .where(eq(orgUnits.code, code));
+  if (!row) throw new Error(`no org unit ${code}`);
+  return row.id;
+}
+
+export async function userIdByName(env: TestEnv, username: string): Promise<string> {
+  const [row] = await env.database.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.username, username));
+  if (!row) throw new Error(`no user ${username}`);
+  return row.id;
+}
