@@ -48,6 +48,40 @@ export function replicate(model: TSimulationModel, options: ReplicationOptions):
   return summarise(runs);
 }
 
+export interface StaffingPlan {
+  readonly name: string;
+  readonly counters: TSimulationModel['counters'];
+}
+
+export interface PlanComparison {
+  readonly name: string;
+  readonly summary: ReplicationSummary;
+}
+
+/**
+ * Runs the same demand against several counter layouts, side by side (what `serviceloop
+ * simulate` prints). Every plan gets the same replication seeds, so differences between plans
+ * are less buried in sampling noise than with independent runs.
+ */
+export function comparePlans(
+  base: TSimulationModel,
+  plans: readonly StaffingPlan[],
+  options: ReplicationOptions,
+): PlanComparison[] {
+  const total = plans.length * options.replications;
+  return plans.map((plan, p) => ({
+    name: plan.name,
+    summary: replicate(
+      { ...base, counters: plan.counters },
+      {
+        replications: options.replications,
+        seed: options.seed,
+        onProgress: (done) => options.onProgress?.(p * options.replications + done, total),
+      },
+    ),
+  }));
+}
+
 export function summarise(runs: readonly SimulationResult[]): ReplicationSummary {
   const waits = (pick: (r: SimulationResult) => WaitStats | undefined): WaitEstimates => {
     const stats = runs.map(pick).filter((s): s is WaitStats => s !== undefined);

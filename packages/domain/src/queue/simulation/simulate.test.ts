@@ -4,7 +4,7 @@ import { ZCallingPolicyConfig } from '../policy/config.ts';
 import { durationSampler } from './distributions.ts';
 import { EventHeap } from './event-heap.ts';
 import { type TSimulationModelInput, ZSimulationModel } from './model.ts';
-import { estimate, replicate, studentT975 } from './replicate.ts';
+import { comparePlans, estimate, replicate, studentT975 } from './replicate.ts';
 import { Rng } from './rng.ts';
 import { quantile, simulateDay } from './simulate.ts';
 import { simulatedVisitsToLog } from './visit-log.ts';
@@ -192,6 +192,31 @@ describe('simulateDay dynamics', () => {
       const unbounded = simulateDay(model(86_400_000), { seed });
       expect(unbounded.byClass.ordinary!.maxWaitS).toBeGreaterThan(2 * guaranteed.byClass.ordinary!.maxWaitS);
     }
+  });
+
+  it('compares staffing plans side by side: more counters, shorter waits', () => {
+    const progress: number[] = [];
+    const [lean, full] = comparePlans(
+      branchModel(),
+      [
+        {
+          name: 'lean',
+          counters: [
+            { id: 'c1', skills: ['cash', 'wealth'] },
+            { id: 'c2', skills: ['cash'] },
+            { id: 'c3', skills: ['cash'] },
+          ],
+        },
+        { name: 'full', counters: branchModel().counters },
+      ],
+      { replications: 4, seed: 1, onProgress: (done) => progress.push(done) },
+    );
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(lean!.name).toBe('lean');
+    expect(full!.summary.overall.meanWaitS.mean).toBeLessThan(lean!.summary.overall.meanWaitS.mean);
+    expect(full!.summary.overall.abandonmentRate.mean).toBeLessThan(
+      lean!.summary.overall.abandonmentRate.mean,
+    );
   });
 
   it('summarises replications with confidence intervals per class', () => {
