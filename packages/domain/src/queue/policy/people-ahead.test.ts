@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultCallingPolicyConfig, resolvePriorityClass, ZCallingPolicyConfig } from './config.ts';
 import { peopleAhead, projectCallOrder } from './people-ahead.ts';
-import { type CounterView, pickNext, type WaitingTicket } from './pick-next.ts';
+import { type CounterView, type PolicyTicket, pickNext } from './pick-next.ts';
 
 const config = defaultCallingPolicyConfig;
 const NOW = 1_000_000;
-const t = (id: string, serviceCode: string, priorityClass: string, waitedMs: number): WaitingTicket => ({
+const t = (id: string, serviceCode: string, priorityClass: string, waitedMs: number): PolicyTicket => ({
   id,
   serviceCode,
   priorityClass,

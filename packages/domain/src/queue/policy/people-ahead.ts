@@ -1,5 +1,5 @@
 import type { TCallingPolicyConfig } from './config.ts';
-import { type CounterView, orderForCounter, type WaitingTicket } from './pick-next.ts';
+import { type CounterView, orderForCounter, type PolicyTicket } from './pick-next.ts';
 
 /**
  * The order in which the waiting tickets would be called if `counters` took turns calling,
@@ -7,7 +7,7 @@ import { type CounterView, orderForCounter, type WaitingTicket } from './pick-ne
  * assumption that keeps this a count rather than a prediction; the wait predictor adds timing.
  * Tickets no counter may serve are left out. Cost: one sort per counter, then a linear merge.
  */
-export function projectCallOrder<T extends WaitingTicket>(
+export function projectCallOrder<T extends PolicyTicket>(
   config: TCallingPolicyConfig,
   waiting: readonly T[],
   counters: readonly CounterView[],
@@ -42,7 +42,7 @@ export function projectCallOrder<T extends WaitingTicket>(
  * serve it (all closed, or skills changed), it counts the tickets a counter dedicated to its
  * service would call first. Undefined when the ticket is not waiting.
  */
-export function peopleAhead<T extends WaitingTicket>(
+export function peopleAhead<T extends PolicyTicket>(
   config: TCallingPolicyConfig,
   waiting: readonly T[],
   ticketId: string,

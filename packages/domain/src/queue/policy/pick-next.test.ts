@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type TCallingPolicyConfig, ZCallingPolicyConfig } from './config.ts';
-import { type CounterView, orderForCounter, pickNext, type WaitingTicket } from './pick-next.ts';
+import { type CounterView, orderForCounter, type PolicyTicket, pickNext } from './pick-next.ts';
 
 const SERVICES = ['a', 'b', 'c', 'v'] as const;
 const CLASSES = ['vip', 'assisted', 'ordinary'] as const;
@@ -42,7 +42,7 @@ const arbCounter: fc.Arbitrary<CounterView> = fc.record({
 const NOW = 10_000_000;
 
 /** Waiting tickets with distinct ids; arrivals clustered so that ties and overdue tickets happen. */
-const arbWaiting: fc.Arbitrary<WaitingTicket[]> = fc
+const arbWaiting: fc.Arbitrary<PolicyTicket[]> = fc
   .array(
     fc.record({
       serviceCode: fc.constantFrom(...SERVICES),
@@ -58,7 +58,7 @@ const arbWaiting: fc.Arbitrary<WaitingTicket[]> = fc
   )
   .map((rows) => rows.map((r, i) => ({ ...r, id: `t${String(i).padStart(3, '0')}` })));
 
-function eligible(t: WaitingTicket, counter: CounterView): boolean {
+function eligible(t: PolicyTicket, counter: CounterView): boolean {
   return (
     counter.skills.includes(t.serviceCode) &&
     (t.targetCounterId === undefined || t.targetCounterId === counter.id)
@@ -119,7 +119,7 @@ describe('pickNext', () => {
   it('calls an overdue ticket first, earliest deadline first', () => {
     fc.assert(
       fc.property(arbConfig, arbWaiting, arbCounter, (config, waiting, counter) => {
-        const deadline = (t: WaitingTicket) => t.arrivedAtMs + classOf(config, t.priorityClass).maxWaitMs;
+        const deadline = (t: PolicyTicket) => t.arrivedAtMs + classOf(config, t.priorityClass).maxWaitMs;
         const overdue = waiting.filter((t) => eligible(t, counter) && deadline(t) <= NOW);
         if (overdue.length === 0) return;
         const picked = pickNext(config, waiting, counter, NOW)!;
@@ -144,9 +144,9 @@ describe('pickNext', () => {
     fc.assert(
       fc.property(arbConfig, arrivalsArb, countersArb, (config, batches, skillLists) => {
         const counters = skillLists.map((skills, i) => ({ id: `c${i}`, skills }));
-        const all: WaitingTicket[] = [];
-        const calledAt = new Map<WaitingTicket, number>();
-        let waiting: WaitingTicket[] = [];
+        const all: PolicyTicket[] = [];
+        const calledAt = new Map<PolicyTicket, number>();
+        let waiting: PolicyTicket[] = [];
         // Arrivals land mid-period; every counter calls once per period until the lobby is empty.
         for (let tick = 0; tick < batches.length || waiting.length > 0; tick++) {
           for (const [k, b] of (batches[tick] ?? []).entries()) {
@@ -161,7 +161,7 @@ describe('pickNext', () => {
             waiting = waiting.filter((w) => w !== t);
           }
         }
-        const deadline = (t: WaitingTicket) => t.arrivedAtMs + classOf(config, t.priorityClass).maxWaitMs;
+        const deadline = (t: PolicyTicket) => t.arrivedAtMs + classOf(config, t.priorityClass).maxWaitMs;
         for (const t of all) {
           const called = calledAt.get(t);
           expect(called).toBeDefined();
@@ -179,7 +179,7 @@ describe('pickNext', () => {
       classes: [{ id: 'ordinary', weight: 1, maxWaitMs: 3_600_000 }],
       defaultClass: 'ordinary',
     });
-    const waiting: WaitingTicket[] = [
+    const waiting: PolicyTicket[] = [
       { id: 'a2', serviceCode: 'a', priorityClass: 'ordinary', arrivedAtMs: 2_000 },
       { id: 'b1', serviceCode: 'a', priorityClass: 'ordinary', arrivedAtMs: 1_000, transferred: true },
       { id: 'x', serviceCode: 'a', priorityClass: 'ordinary', arrivedAtMs: 500, targetCounterId: 'c9' },
@@ -199,7 +199,7 @@ describe('pickNext', () => {
       skillRankPenaltyMs: 120_000,
     });
     const counter = { id: 'c1', skills: ['a', 'b'] };
-    const t = (id: string, serviceCode: string, priorityClass: string, waitedMs: number): WaitingTicket => ({
+    const t = (id: string, serviceCode: string, priorityClass: string, waitedMs: number): PolicyTicket => ({
       id,
       serviceCode,
       priorityClass,

@@ -6,7 +6,7 @@ import {
 } from './config.ts';
 
 /** The policy's view of a waiting ticket: only what ordering needs, so server and simulator share it. */
-export interface WaitingTicket {
+export interface PolicyTicket {
   /** Unique; the last tie-break, so the order never depends on array order. */
   readonly id: string;
   readonly serviceCode: string;
@@ -49,7 +49,7 @@ const TIER_NORMAL = 2;
  * One linear pass, no allocation: it runs for every call on the server and millions of times
  * in the simulator.
  */
-export function pickNext<T extends WaitingTicket>(
+export function pickNext<T extends PolicyTicket>(
   config: TCallingPolicyConfig,
   waiting: readonly T[],
   counter: CounterView,
@@ -59,7 +59,7 @@ export function pickNext<T extends WaitingTicket>(
 }
 
 /** pickNext for callers that hold the compiled policy (the simulator), skipping the cache lookup. */
-export function pickNextCompiled<T extends WaitingTicket>(
+export function pickNextCompiled<T extends PolicyTicket>(
   policy: CompiledPolicy,
   waiting: readonly T[],
   counter: CounterView,
@@ -114,10 +114,10 @@ export function pickNextCompiled<T extends WaitingTicket>(
 function tieBefore(
   rank: number,
   weight: number,
-  t: WaitingTicket,
+  t: PolicyTicket,
   otherRank: number,
   otherWeight: number,
-  other: WaitingTicket,
+  other: PolicyTicket,
 ): boolean {
   if (rank !== otherRank) return rank < otherRank;
   if (weight !== otherWeight) return weight > otherWeight;
@@ -126,7 +126,7 @@ function tieBefore(
 }
 
 /** Sort key of one ticket at one counter; `undefined` when the counter may not serve it. */
-interface RankedTicket<T extends WaitingTicket> {
+interface RankedTicket<T extends PolicyTicket> {
   readonly ticket: T;
   readonly tier: number;
   readonly key: number;
@@ -134,7 +134,7 @@ interface RankedTicket<T extends WaitingTicket> {
   readonly weight: number;
 }
 
-function rankFor<T extends WaitingTicket>(
+function rankFor<T extends PolicyTicket>(
   policy: CompiledPolicy,
   t: T,
   counter: CounterView,
@@ -155,7 +155,7 @@ function rankFor<T extends WaitingTicket>(
   return { ticket: t, tier: TIER_NORMAL, key: -score, rank, weight: cls.weight };
 }
 
-function compareRanked<T extends WaitingTicket>(a: RankedTicket<T>, b: RankedTicket<T>): number {
+function compareRanked<T extends PolicyTicket>(a: RankedTicket<T>, b: RankedTicket<T>): number {
   if (a.tier !== b.tier) return a.tier - b.tier;
   if (a.key !== b.key) return a.key < b.key ? -1 : 1;
   if (a === b) return 0;
@@ -166,7 +166,7 @@ function compareRanked<T extends WaitingTicket>(a: RankedTicket<T>, b: RankedTic
  * The full order in which `counter` would call the eligible tickets if it called them all at
  * `nowMs` (pickNext always returns the first). For screens and predictions, not the hot path.
  */
-export function orderForCounter<T extends WaitingTicket>(
+export function orderForCounter<T extends PolicyTicket>(
   config: TCallingPolicyConfig,
   waiting: readonly T[],
   counter: CounterView,

@@ -48,7 +48,7 @@ export function replicate(model: TSimulationModel, options: ReplicationOptions):
   return summarise(runs);
 }
 
-export interface StaffingPlan {
+export interface CounterPlan {
   readonly name: string;
   readonly counters: TSimulationModel['counters'];
 }
@@ -65,7 +65,7 @@ export interface PlanComparison {
  */
 export function comparePlans(
   base: TSimulationModel,
-  plans: readonly StaffingPlan[],
+  plans: readonly CounterPlan[],
   options: ReplicationOptions,
 ): PlanComparison[] {
   const total = plans.length * options.replications;

@@ -1,5 +1,5 @@
 import { compilePolicy } from '../policy/config.ts';
-import { pickNextCompiled, type WaitingTicket } from '../policy/pick-next.ts';
+import { type PolicyTicket, pickNextCompiled } from '../policy/pick-next.ts';
 import { type DurationSampler, durationSampler } from './distributions.ts';
 import { EventHeap } from './event-heap.ts';
 import { arrivalsEndS, type TSimulationModel } from './model.ts';
@@ -82,7 +82,7 @@ const UNSERVED = 4;
  * The policy's ticket plus where it sits in the waiting array, so removal is O(1). Pooled: the
  * id is the pool slot, unique among waiting tickets, which is all the policy's tie-break needs.
  */
-interface SimTicket extends WaitingTicket {
+interface SimTicket extends PolicyTicket {
   serviceCode: string;
   priorityClass: string;
   arrivedAtMs: number;
