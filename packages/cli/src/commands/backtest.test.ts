@@ -69,6 +69,7 @@ describe.skipIf(!existsSync(SAMPLE))(
           SAMPLE,
           '--train-days',
           '5',
+          '--frozen',
           '--out',
           out,
         ]);
@@ -77,7 +78,9 @@ describe.skipIf(!existsSync(SAMPLE))(
       }
       const text = chunks.join('');
       expect(text).toContain('read 13018 visits (0 rejected');
-      expect(text).toContain('scored 5 of 10 days (2010-08-06 … 2010-08-10)');
+      expect(text).toContain(
+        'scored 5 of 10 days (2010-08-06 … 2010-08-10), learning frozen after the training days',
+      );
       for (const name of ['LES', 'HOL', 'QL', 'QL-abandon', 'ServiceLoop'])
         expect(text).toMatch(new RegExp(`^${name} `, 'm'));
 
