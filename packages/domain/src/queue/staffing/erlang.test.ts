@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { simulateMmcDay } from '../prediction/testing/mmc-days.ts';
 import { erlangAMetrics, erlangB, erlangC, erlangCMetrics, fewestServers } from './erlang.ts';
 
 const perHalfHour = (n: number): number => n / 1800;
@@ -97,5 +98,38 @@ describe('Erlang numerics', () => {
     const m = erlangAMetrics({ arrivalRate: 1, meanServiceSeconds: 1, servers: 1, meanPatienceSeconds: 1 });
     // π_n/π_0 = 1/ (1·2·…·n) = 1/n! ⇒ P(N ≥ 1) = 1 − e^{−1}.
     expect(m.probWait).toBeCloseTo(1 - Math.exp(-1), 10);
+  });
+});
+
+describe('Erlang A against a simulated M/M/c+M queue', () => {
+  it('matches abandonment, mean wait and P(wait) within sampling error', () => {
+    const visits = [1, 2, 3].flatMap((seed) =>
+      simulateMmcDay({
+        seed,
+        day: `2030-02-0${seed}`,
+        hours: 24,
+        arrivalsPerHour: () => 130,
+        servers: 10,
+        meanServiceS: 300,
+        meanPatienceS: 400,
+        classMix: [1],
+      }),
+    );
+    const waited = (v: (typeof visits)[number]): number =>
+      ((v.calledAt ?? v.leftAt ?? v.arrivedAt) - v.arrivedAt) / 1000;
+    const n = visits.length;
+    const abandoned = visits.filter((v) => v.outcome === 'abandoned').length / n;
+    const meanWait = visits.reduce((s, v) => s + waited(v), 0) / n;
+    // The fixture calls an idle counter's customer one second after arrival.
+    const hadToWait = visits.filter((v) => waited(v) > 1).length / n;
+    const m = erlangAMetrics({
+      arrivalRate: 130 / 3600,
+      meanServiceSeconds: 300,
+      servers: 10,
+      meanPatienceSeconds: 400,
+    });
+    expect(Math.abs(abandoned - m.probAbandon)).toBeLessThan(0.02);
+    expect(Math.abs(meanWait - m.meanWaitSeconds) / m.meanWaitSeconds).toBeLessThan(0.1);
+    expect(Math.abs(hadToWait - m.probWait)).toBeLessThan(0.05);
   });
 });
