@@ -1,0 +1,119 @@
+import { App as AntApp, ConfigProvider, Spin, theme } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { AuditPage } from '../audit/AuditPage.tsx';
+import { CustomerImportPage } from '../customers/CustomerImportPage.tsx';
+import { CustomersPage } from '../customers/CustomersPage.tsx';
+import { SessionProvider, useSession } from '../identity/session.tsx';
+import { SignInPage } from '../identity/SignInPage.tsx';
+import { StaffPage } from '../identity/StaffPage.tsx';
+import { OrgUnitsPage } from '../org/OrgUnitsPage.tsx';
+import { OrgScopeProvider } from '../org/scope.tsx';
+import { HomePage } from './HomePage.tsx';
+import { NotFound, RequirePermission, ShellLayout } from './ShellLayout.tsx';
+
+function AuthenticatedApp() {
+  const { user, loading } = useSession();
+  const { t } = useTranslation();
+  if (loading) {
+    return (
+      <div style={{ display: 'grid', placeItems: 'center', height: '100vh' }}>
+        <Spin size="large" description={t('common.loading')} />
+      </div>
+    );
+  }
+  if (!user) {
+    return (
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="*" element={<Navigate to="/sign-in" replace />} />
+      </Routes>
+    );
+  }
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<Navigate to="/" replace />} />
+      <Route element={<ShellLayout />}>
+        <Route index element={<HomePage />} />
+        <Route
+          path="org-units"
+          element={
+            <RequirePermission permission="org.read">
+              <OrgUnitsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="staff"
+          element={
+            <RequirePermission permission="staff.read">
+              <StaffPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="customers"
+          element={
+            <RequirePermission permission="customer.read">
+              <CustomersPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="customers/import"
+          element={
+            <RequirePermission permission="customer.import">
+              <CustomerImportPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="audit"
+          element={
+            <RequirePermission permission="audit.read">
+              <AuditPage />
+            </RequirePermission>
+          }
+        />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function Localised() {
+  const { i18n } = useTranslation();
+  const locale = i18n.language === 'en' ? 'en' : 'zh-CN';
+  return (
+    <ConfigProvider
+      locale={locale === 'en' ? enUS : zhCN}
+      theme={{
+        algorithm: theme.defaultAlgorithm,
+        token: {
+          colorPrimary: '#b1272d',
+          borderRadius: 4,
+          fontFamily:
+            "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
+        },
+      }}
+    >
+      <AntApp>
+        <SessionProvider>
+          <OrgScopeProvider locale={locale}>
+            <AuthenticatedApp />
+          </OrgScopeProvider>
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function Root() {
+  return (
+    <BrowserRouter>
+      <Localised />
+    </BrowserRouter>
+  );
+}
