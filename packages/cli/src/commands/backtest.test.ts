@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -108,6 +108,14 @@ describe.skipIf(!existsSync(SAMPLE))(
       expect(lower).toBeLessThanOrEqual(point ?? Number.NaN);
       expect(upper).toBeGreaterThanOrEqual(point ?? Number.NaN);
     }, 30_000);
+
+    it('refuses a file that is not a visit log', () => {
+      const wrong = join(dir, 'wrong.csv');
+      writeFileSync(wrong, 'foo,bar\n1,2\n');
+      expect(() => readVisitLog(wrong)).toThrow(
+        /missing column\(s\) visit_id, service, priority, arrived_at, called_at, outcome/,
+      );
+    });
 
     it('rejects a bad --train-days', async () => {
       const program = new Command().exitOverride();

@@ -9,7 +9,7 @@ import {
   serviceLoopPredictor,
 } from '@serviceloop/domain/queue/prediction/index';
 import type { NormalisedVisitLog } from '@serviceloop/domain/queue/visit-log/index';
-import { normaliseVisitLog } from '@serviceloop/domain/queue/visit-log/index';
+import { missingVisitLogColumns, normaliseVisitLog } from '@serviceloop/domain/queue/visit-log/index';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
@@ -38,7 +38,12 @@ export function standardPredictors(): WaitPredictor[] {
 
 export function readVisitLog(path: string): NormalisedVisitLog {
   const records = parse(readFileSync(path), {
-    columns: true,
+    columns: (header: string[]) => {
+      const missing = missingVisitLogColumns(header);
+      if (missing.length > 0)
+        throw new Error(`${path} is not a visit log: missing column(s) ${missing.join(', ')}`);
+      return header;
+    },
     skip_empty_lines: true,
     trim: true,
     bom: true,

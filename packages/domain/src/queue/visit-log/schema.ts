@@ -15,6 +15,22 @@ export const VISIT_LOG_COLUMNS = [
 ] as const;
 export type VisitLogColumn = (typeof VISIT_LOG_COLUMNS)[number];
 
+/** Columns without which a file is not a visit log (the others may be absent or empty). */
+export const REQUIRED_VISIT_LOG_COLUMNS: readonly VisitLogColumn[] = [
+  'visit_id',
+  'service',
+  'priority',
+  'arrived_at',
+  'called_at',
+  'outcome',
+];
+
+/** Required columns a CSV header lacks; empty when the header is usable. */
+export function missingVisitLogColumns(header: readonly string[]): VisitLogColumn[] {
+  const have = new Set(header.map((h) => h.trim()));
+  return REQUIRED_VISIT_LOG_COLUMNS.filter((c) => !have.has(c));
+}
+
 export const VisitOutcomes = ['served', 'abandoned', 'no_show'] as const;
 export const ZVisitOutcome = z.enum(VisitOutcomes);
 export type TVisitOutcome = z.infer<typeof ZVisitOutcome>;
