@@ -25,7 +25,19 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function entryHash(prevHash: string, entry: AuditContent): string {
-  const body = canonicalJson({ ...entry, at: entry.at.toISOString() });
+  // Only the content fields: a row read back also carries id and hashes, which are not content.
+  const body = canonicalJson({
+    chain: entry.chain,
+    seq: entry.seq,
+    at: entry.at.toISOString(),
+    actorId: entry.actorId,
+    actorName: entry.actorName,
+    action: entry.action,
+    orgUnitId: entry.orgUnitId,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    details: entry.details,
+  });
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
 
