@@ -11,6 +11,7 @@ import {
   verifyAudit,
 } from '@serviceloop/server';
 import { Command, CommanderError } from 'commander';
+import { registerBacktest } from './commands/backtest.ts';
 import { withContext } from './context.ts';
 
 export function buildProgram(): Command {
@@ -94,6 +95,7 @@ export function buildProgram(): Command {
       });
     });
 
+  registerBacktest(program);
   return program;
 }
 

@@ -28,7 +28,7 @@ describe.each(engines)('schema and migrations agree on %s', (engine) => {
   });
 
   it('tables, columns, types, nullability and indexes match', async () => {
-    const tables = Object.values(schema).filter((t): t is PgTable => is(t, PgTable));
+    const tables = (Object.values(schema) as unknown[]).filter((t): t is PgTable => is(t, PgTable));
     const expected = new Map<string, string>();
     const expectedIndexes = new Set<string>();
     for (const table of tables) {
