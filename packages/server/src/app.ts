@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { auditRoutes } from './audit/routes.ts';
+import { caseRoutes } from './cases/routes.ts';
 import type { Config } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { customerRoutes } from './customers/routes.ts';
@@ -23,6 +24,7 @@ import { installAccessGuard, registerRoutes } from './http/register.ts';
 import { type AnyRoute, defineRoute } from './http/route.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { orgRoutes } from './org/routes.ts';
+import { queueRoutes } from './queue/routes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -131,6 +133,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...orgRoutes(ctx),
     ...customerRoutes(ctx),
     ...auditRoutes(ctx),
+    ...queueRoutes(ctx),
+    ...caseRoutes(ctx),
     ...(options.extraRoutes?.(ctx) ?? []),
   );
   openapi = buildOpenApi(routes, VERSION);

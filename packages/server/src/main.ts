@@ -1,6 +1,8 @@
 import { systemClock } from '@serviceloop/domain';
 import { type App, buildApp } from './app.ts';
+import { startCaseWorker } from './cases/worker.ts';
 import type { Config } from './config.ts';
+import type { ServerContext } from './context.ts';
 import { failInterruptedImports } from './customers/import-service.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
@@ -12,6 +14,14 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
     dataDir: config.databaseUrl ? undefined : config.dataDir,
     poolMax: config.dbPoolMax,
   });
+}
+
+/** Timers that act on the database (SLA clocks, …); each returns its own stop function. */
+function startBackgroundWorkers(ctx: ServerContext): () => Promise<void> {
+  const stops = [startCaseWorker(ctx)];
+  return async () => {
+    await Promise.all(stops.map((stop) => stop()));
+  };
 }
 
 /** Opens the database, migrates, seeds the demo bank on first start, serves, and shuts down cleanly. */
@@ -26,6 +36,7 @@ export async function startServer(config: Config): Promise<App> {
   }
   await failInterruptedImports(ctx);
   await ctx.dispatcher.start();
+  const stopWorkers = startBackgroundWorkers(ctx);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -34,6 +45,7 @@ export async function startServer(config: Config): Promise<App> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await fastify.close();
+    await stopWorkers();
     await ctx.dispatcher.stop();
     await database.close();
     process.exit(0);

@@ -15,6 +15,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import * as casesTables from './schema-cases.ts';
+import * as queueTables from './schema-queue.ts';
 
 // The one schema definition. Migrations in ./migrations are generated from it (drizzle-kit) and
 // a test fails when the migrated database and this file drift apart.
@@ -204,5 +206,7 @@ export const schema = {
   auditLog,
   auditChainHeads,
   importJobs,
+  ...queueTables,
+  ...casesTables,
 };
 export type Schema = typeof schema;
