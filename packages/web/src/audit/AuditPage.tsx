@@ -23,14 +23,28 @@ export function AuditPage() {
   const [limit, setLimit] = useState(100);
   const list = useAsync(
     (signal) =>
-      api.get<AuditEntry[]>('/audit', { orgUnitId: scope.selectedId, action: action || undefined, limit }, signal),
+      api.get<AuditEntry[]>(
+        '/audit',
+        { orgUnitId: scope.selectedId, action: action || undefined, limit },
+        signal,
+      ),
     [scope.selectedId, action, limit],
   );
 
   const columns: ColumnsType<AuditEntry> = [
     { title: '#', dataIndex: 'id', width: 70 },
-    { title: t('audit.at'), dataIndex: 'at', width: 180, render: (v: string) => new Date(v).toLocaleString() },
-    { title: t('audit.actor'), dataIndex: 'actorName', width: 140, render: (v: string | null) => v ?? t('common.none') },
+    {
+      title: t('audit.at'),
+      dataIndex: 'at',
+      width: 180,
+      render: (v: string) => new Date(v).toLocaleString(),
+    },
+    {
+      title: t('audit.actor'),
+      dataIndex: 'actorName',
+      width: 140,
+      render: (v: string | null) => v ?? t('common.none'),
+    },
     {
       title: t('audit.action'),
       dataIndex: 'action',

@@ -89,7 +89,12 @@ export function CustomerDrawer({
               {t('customer.masked')}
             </Tag>
           ) : (
-            <Tag icon={<UnlockOutlined />} color="orange" style={{ marginBottom: 12 }} data-testid="unmasked-tag">
+            <Tag
+              icon={<UnlockOutlined />}
+              color="orange"
+              style={{ marginBottom: 12 }}
+              data-testid="unmasked-tag"
+            >
               {t('customer.unmasked')}
             </Tag>
           )}
@@ -111,7 +116,9 @@ export function CustomerDrawer({
             <Descriptions.Item label={t('customer.tier')}>
               <Tag color={tierColour[c.tier]}>{t(`tier.${c.tier}`)}</Tag>
             </Descriptions.Item>
-            <Descriptions.Item label={t('customer.serviceLevel')}>{t(`serviceLevel.${c.serviceLevel}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('customer.serviceLevel')}>
+              {t(`serviceLevel.${c.serviceLevel}`)}
+            </Descriptions.Item>
             <Descriptions.Item label={t('customer.homeBranch')}>
               {scope.unitName(c.homeBranchId) || c.homeBranchName}
             </Descriptions.Item>

@@ -50,7 +50,10 @@ export function CustomerFormFields({ mode }: { readonly mode: 'create' | 'edit' 
         <Form.Item name="kind" label={t('customer.kind')} rules={required}>
           <Select
             disabled={mode === 'edit'}
-            options={(['person', 'company'] as const).map((k) => ({ value: k, label: t(`customerKind.${k}`) }))}
+            options={(['person', 'company'] as const).map((k) => ({
+              value: k,
+              label: t(`customerKind.${k}`),
+            }))}
             onChange={(next: 'person' | 'company') =>
               form.setFieldsValue({
                 idType: next === 'company' ? 'uscc' : 'resident_id',
@@ -61,13 +64,20 @@ export function CustomerFormFields({ mode }: { readonly mode: 'create' | 'edit' 
         </Form.Item>
       </Col>
       <Col span={12}>
-        <Form.Item name="name" label={t('customer.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="name"
+          label={t('customer.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input maxLength={120} />
         </Form.Item>
       </Col>
       <Col span={12}>
         <Form.Item name="idType" label={t('customer.idType')} rules={required}>
-          <Select disabled={mode === 'edit'} options={idTypes.map((v) => ({ value: v, label: t(`idType.${v}`) }))} />
+          <Select
+            disabled={mode === 'edit'}
+            options={idTypes.map((v) => ({ value: v, label: t(`idType.${v}`) }))}
+          />
         </Form.Item>
       </Col>
       <Col span={12}>

@@ -71,7 +71,12 @@ export function CustomerImportPage() {
   };
 
   const step = !file ? 0 : job?.status === 'imported' ? 3 : job?.status === 'validated' && job.dryRun ? 2 : 1;
-  const percent = job && job.total > 0 ? Math.round((job.processed / job.total) * 100) : job?.status === 'running' ? 0 : 100;
+  const percent =
+    job && job.total > 0
+      ? Math.round((job.processed / job.total) * 100)
+      : job?.status === 'running'
+        ? 0
+        : 100;
 
   return (
     <Card title={t('import.title')}>
@@ -82,7 +87,10 @@ export function CustomerImportPage() {
       />
       <Typography.Paragraph>{t('import.intro')}</Typography.Paragraph>
       <Typography.Paragraph type="secondary">
-        {t('import.columns')} <Typography.Text code copyable>{COLUMNS}</Typography.Text>
+        {t('import.columns')}{' '}
+        <Typography.Text code copyable>
+          {COLUMNS}
+        </Typography.Text>
       </Typography.Paragraph>
       <Space wrap style={{ marginBottom: 16 }}>
         <input
@@ -123,7 +131,15 @@ export function CustomerImportPage() {
           {t('import.fileChosen', { name: file.name, rows: dataRows(file.csv) })}
         </Typography.Paragraph>
       )}
-      {error && <Alert type="error" showIcon title={error.title} description={error.detail} style={{ marginBottom: 16 }} />}
+      {error && (
+        <Alert
+          type="error"
+          showIcon
+          title={error.title}
+          description={error.detail}
+          style={{ marginBottom: 16 }}
+        />
+      )}
       {job && (
         <div data-testid="import-job">
           <Space style={{ marginBottom: 8 }}>
@@ -138,12 +154,23 @@ export function CustomerImportPage() {
           </Space>
           <Progress
             percent={percent}
-            status={job.status === 'running' ? 'active' : job.status === 'rejected' || job.status === 'failed' ? 'exception' : 'success'}
+            status={
+              job.status === 'running'
+                ? 'active'
+                : job.status === 'rejected' || job.status === 'failed'
+                  ? 'exception'
+                  : 'success'
+            }
             style={{ maxWidth: 720 }}
             aria-label={t('import.step2')}
           />
           {job.status === 'validated' && (
-            <Alert type="success" showIcon title={t('import.validatedMsg', { total: job.total })} style={{ marginTop: 12 }} />
+            <Alert
+              type="success"
+              showIcon
+              title={t('import.validatedMsg', { total: job.total })}
+              style={{ marginTop: 12 }}
+            />
           )}
           {job.status === 'imported' && (
             <Alert

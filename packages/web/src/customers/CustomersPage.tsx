@@ -38,7 +38,12 @@ export function CustomersPage() {
   );
 
   const columns: ColumnsType<Customer> = [
-    { title: t('customer.customerNo'), dataIndex: 'customerNo', width: 120, render: (v: string) => <code>{v}</code> },
+    {
+      title: t('customer.customerNo'),
+      dataIndex: 'customerNo',
+      width: 120,
+      render: (v: string) => <code>{v}</code>,
+    },
     {
       title: t('customer.name'),
       dataIndex: 'name',
@@ -48,27 +53,51 @@ export function CustomersPage() {
         </Button>
       ),
     },
-    { title: t('customer.kind'), dataIndex: 'kind', width: 80, render: (_, c) => t(`customerKind.${c.kind}`) },
-    { title: t('customer.idNumber'), dataIndex: 'idNumber', width: 200, render: (v: string) => <span className="sl-mono">{v}</span> },
-    { title: t('customer.phone'), dataIndex: 'phone', width: 130, render: (v: string | null) => v ?? t('common.none') },
+    {
+      title: t('customer.kind'),
+      dataIndex: 'kind',
+      width: 80,
+      render: (_, c) => t(`customerKind.${c.kind}`),
+    },
+    {
+      title: t('customer.idNumber'),
+      dataIndex: 'idNumber',
+      width: 200,
+      render: (v: string) => <span className="sl-mono">{v}</span>,
+    },
+    {
+      title: t('customer.phone'),
+      dataIndex: 'phone',
+      width: 130,
+      render: (v: string | null) => v ?? t('common.none'),
+    },
     {
       title: t('customer.tier'),
       dataIndex: 'tier',
       width: 90,
       render: (_, c) => <Tag color={tierColour[c.tier]}>{t(`tier.${c.tier}`)}</Tag>,
     },
-    { title: t('customer.serviceLevel'), dataIndex: 'serviceLevel', width: 100, render: (_, c) => t(`serviceLevel.${c.serviceLevel}`) },
+    {
+      title: t('customer.serviceLevel'),
+      dataIndex: 'serviceLevel',
+      width: 100,
+      render: (_, c) => t(`serviceLevel.${c.serviceLevel}`),
+    },
     {
       title: t('customer.homeBranch'),
       dataIndex: 'homeBranchName',
       render: (_, c) => scope.unitName(c.homeBranchId) || c.homeBranchName,
     },
-    { title: t('customer.accountManager'), dataIndex: 'accountManagerName', render: (v: string | null) => v ?? t('common.none') },
+    {
+      title: t('customer.accountManager'),
+      dataIndex: 'accountManagerName',
+      render: (v: string | null) => v ?? t('common.none'),
+    },
   ];
 
-  const search = () => {
+  const search = (value: string) => {
     setPage(1);
-    setQuery(q.trim());
+    setQuery(value.trim());
   };
 
   return (
@@ -100,7 +129,7 @@ export function CustomersPage() {
           allowClear
           style={{ width: 360 }}
           autoFocus
-          data-testid="customer-search"
+          id="customer-search"
         />
         <Select<CustomerTier>
           aria-label={t('customer.tierFilter')}

@@ -182,7 +182,8 @@ export const en: Messages = {
     revealed: 'Unmasked; this reveal has been audited',
     archive: 'Archive',
     archiveTitle: 'Archive “{{name}}”',
-    archiveHint: 'An archived customer no longer appears in searches (it is never deleted). State the reason.',
+    archiveHint:
+      'An archived customer no longer appears in searches (it is never deleted). State the reason.',
     archived: 'Customer archived',
     createTitle: 'New customer',
     editTitle: 'Edit “{{name}}”',
@@ -238,7 +239,8 @@ export const en: Messages = {
     },
     validatedMsg: 'All {{total}} rows are valid (dry run: nothing imported yet).',
     importedMsg: '{{accepted}} customers imported.',
-    rejectedMsg: '{{rejected}} of {{total}} rows are invalid; nothing was imported. Fix them and upload again.',
+    rejectedMsg:
+      '{{rejected}} of {{total}} rows are invalid; nothing was imported. Fix them and upload again.',
     row: 'Row',
     reasons: 'Reasons',
     rejections: 'Rejected rows',

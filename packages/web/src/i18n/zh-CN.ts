@@ -218,7 +218,8 @@ export const zhCN = {
     step1: '选择文件',
     step2: '校验（试运行）',
     step3: '正式导入',
-    intro: '上传 UTF-8 编码的 CSV 文件，第一行为表头。先试运行校验，全部通过后再正式导入；有任一行不合格则整批不导入。',
+    intro:
+      '上传 UTF-8 编码的 CSV 文件，第一行为表头。先试运行校验，全部通过后再正式导入；有任一行不合格则整批不导入。',
     columns: '表头列：',
     chooseFile: '选择 CSV 文件',
     fileChosen: '已选择：{{name}}（{{rows}} 行数据）',

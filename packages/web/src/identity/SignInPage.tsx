@@ -54,10 +54,22 @@ export function SignInPage() {
             {t('app.tagline')}
           </Typography.Paragraph>
           {signedOutReason === 'expired' && !error && (
-            <Alert type="warning" showIcon title={t('auth.expired')} style={{ marginBottom: 16 }} data-testid="signin-notice" />
+            <Alert
+              type="warning"
+              showIcon
+              title={t('auth.expired')}
+              style={{ marginBottom: 16 }}
+              data-testid="signin-notice"
+            />
           )}
           {signedOutReason === 'signedOut' && !error && (
-            <Alert type="success" showIcon title={t('auth.signedOut')} style={{ marginBottom: 16 }} data-testid="signin-notice" />
+            <Alert
+              type="success"
+              showIcon
+              title={t('auth.signedOut')}
+              style={{ marginBottom: 16 }}
+              data-testid="signin-notice"
+            />
           )}
           {error && (
             <Alert

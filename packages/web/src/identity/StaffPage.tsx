@@ -41,9 +41,9 @@ export function StaffPage() {
     (signal) => api.get<Staff[]>('/staff', { orgUnitId: scope.selectedId }, signal),
     [scope.selectedId],
   );
-  const roleOptions = RoleList.filter((r) => r !== 'administrator' || user.roles.includes('administrator')).map(
-    (r) => ({ value: r, label: t(`role.${r}`) }),
-  );
+  const roleOptions = RoleList.filter(
+    (r) => r !== 'administrator' || user.roles.includes('administrator'),
+  ).map((r) => ({ value: r, label: t(`role.${r}`) }));
   const localeOptions = [
     { value: 'zh-CN', label: t('language.zh-CN') },
     { value: 'en', label: t('language.en') },
@@ -55,13 +55,23 @@ export function StaffPage() {
   );
 
   const columns: ColumnsType<Staff> = [
-    { title: t('staff.username'), dataIndex: 'username', render: (v: string) => <code>{v}</code>, sorter: (a, b) => a.username.localeCompare(b.username) },
+    {
+      title: t('staff.username'),
+      dataIndex: 'username',
+      render: (v: string) => <code>{v}</code>,
+      sorter: (a, b) => a.username.localeCompare(b.username),
+    },
     { title: t('staff.displayName'), dataIndex: 'displayName' },
     { title: t('staff.unit'), key: 'unit', render: (_, s) => scope.unitName(s.orgUnitId) || s.orgUnitName },
     {
       title: t('staff.roles'),
       key: 'roles',
-      render: (_, s) => s.roles.map((r) => <Tag key={r} color={r === 'administrator' ? 'red' : 'blue'}>{t(`role.${r}`)}</Tag>),
+      render: (_, s) =>
+        s.roles.map((r) => (
+          <Tag key={r} color={r === 'administrator' ? 'red' : 'blue'}>
+            {t(`role.${r}`)}
+          </Tag>
+        )),
       filters: RoleList.map((r) => ({ text: t(`role.${r}`), value: r })),
       onFilter: (value, s) => s.roles.includes(value as Role),
     },
@@ -71,7 +81,11 @@ export function StaffPage() {
       width: 150,
       render: (_, s) => (
         <Space size={4}>
-          {s.active ? <Badge status="success" text={t('common.active')} /> : <Badge status="default" text={t('common.inactive')} />}
+          {s.active ? (
+            <Badge status="success" text={t('common.active')} />
+          ) : (
+            <Badge status="default" text={t('common.inactive')} />
+          )}
           {s.locked && <Tag color="orange">{t('staff.locked')}</Tag>}
         </Space>
       ),
@@ -146,19 +160,40 @@ export function StaffPage() {
           list.reload();
         }}
       >
-        <Form.Item name="username" label={t('staff.username')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="username"
+          label={t('staff.username')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input autoComplete="off" maxLength={64} />
         </Form.Item>
-        <Form.Item name="displayName" label={t('staff.displayName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="displayName"
+          label={t('staff.displayName')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input maxLength={100} />
         </Form.Item>
-        <Form.Item name="orgUnitId" label={t('staff.unit')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="orgUnitId"
+          label={t('staff.unit')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <OrgTreeSelect />
         </Form.Item>
-        <Form.Item name="roles" label={t('staff.roles')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="roles"
+          label={t('staff.roles')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Select mode="multiple" options={roleOptions} />
         </Form.Item>
-        <Form.Item name="password" label={t('staff.password')} extra={t('staff.passwordHint')} rules={[{ required: true, min: 10, message: t('staff.passwordHint') }]}>
+        <Form.Item
+          name="password"
+          label={t('staff.password')}
+          extra={t('staff.passwordHint')}
+          rules={[{ required: true, min: 10, message: t('staff.passwordHint') }]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         <Form.Item name="locale" label={t('staff.locale')}>
@@ -188,13 +223,25 @@ export function StaffPage() {
           list.reload();
         }}
       >
-        <Form.Item name="displayName" label={t('staff.displayName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="displayName"
+          label={t('staff.displayName')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input maxLength={100} />
         </Form.Item>
-        <Form.Item name="orgUnitId" label={t('staff.unit')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="orgUnitId"
+          label={t('staff.unit')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <OrgTreeSelect />
         </Form.Item>
-        <Form.Item name="roles" label={t('staff.roles')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="roles"
+          label={t('staff.roles')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Select mode="multiple" options={roleOptions} />
         </Form.Item>
         <Form.Item name="active" label={t('common.active')} valuePropName="checked">
@@ -216,7 +263,12 @@ export function StaffPage() {
           list.reload();
         }}
       >
-        <Form.Item name="password" label={t('staff.newPassword')} extra={t('staff.passwordHint')} rules={[{ required: true, min: 10, message: t('staff.passwordHint') }]}>
+        <Form.Item
+          name="password"
+          label={t('staff.newPassword')}
+          extra={t('staff.passwordHint')}
+          rules={[{ required: true, min: 10, message: t('staff.passwordHint') }]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </FormModal>

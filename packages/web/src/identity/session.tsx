@@ -31,7 +31,8 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
       .get<SessionUser>('/auth/me')
       .then((me) => alive && adopt(me))
       .catch((error: unknown) => {
-        if (alive && error instanceof ApiError && error.code === 'session_expired') setSignedOutReason('expired');
+        if (alive && error instanceof ApiError && error.code === 'session_expired')
+          setSignedOutReason('expired');
       })
       .finally(() => alive && setLoading(false));
     return () => {

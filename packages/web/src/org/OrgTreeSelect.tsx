@@ -45,7 +45,11 @@ export function OrgTreeSelect({
 }) {
   const { i18n } = useTranslation();
   const { tree } = useOrgScope();
-  const treeData = toOptions(tree, i18n.language, (kind, active) => active && (!kinds || kinds.includes(kind)));
+  const treeData = toOptions(
+    tree,
+    i18n.language,
+    (kind, active) => active && (!kinds || kinds.includes(kind)),
+  );
   return (
     <TreeSelect<string>
       id={id}

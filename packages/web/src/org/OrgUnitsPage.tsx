@@ -70,7 +70,11 @@ export function OrgUnitsPage() {
     {
       title: t('org.name'),
       key: 'name',
-      render: (_, r) => <strong style={{ fontWeight: r.unit.depth < 2 ? 600 : 400 }}>{orgUnitLabel(r.unit, i18n.language)}</strong>,
+      render: (_, r) => (
+        <strong style={{ fontWeight: r.unit.depth < 2 ? 600 : 400 }}>
+          {orgUnitLabel(r.unit, i18n.language)}
+        </strong>
+      ),
     },
     { title: t('org.code'), key: 'code', render: (_, r) => <code>{r.unit.code}</code>, width: 120 },
     {
@@ -80,7 +84,12 @@ export function OrgUnitsPage() {
       render: (_, r) => <Tag color={kindColour[r.unit.kind]}>{t(`orgKind.${r.unit.kind}`)}</Tag>,
     },
     { title: t('org.timeZone'), key: 'tz', width: 150, render: (_, r) => r.unit.timeZone },
-    { title: t('org.address'), key: 'address', ellipsis: true, render: (_, r) => r.unit.address ?? t('common.none') },
+    {
+      title: t('org.address'),
+      key: 'address',
+      ellipsis: true,
+      render: (_, r) => r.unit.address ?? t('common.none'),
+    },
     {
       title: t('common.status'),
       key: 'active',
@@ -167,7 +176,11 @@ export function OrgUnitsPage() {
           await scope.reload();
         }}
       >
-        <Form.Item name="kind" label={t('org.kind')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="kind"
+          label={t('org.kind')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Select options={childKinds.map((k) => ({ value: k, label: t(`orgKind.${k}`) }))} />
         </Form.Item>
         <Form.Item
@@ -175,11 +188,18 @@ export function OrgUnitsPage() {
           label={t('org.code')}
           extra={t('org.codeHint')}
           normalize={(v: string) => v.toUpperCase()}
-          rules={[{ required: true, message: t('common.required') }, { pattern: /^[A-Z0-9][A-Z0-9-]{1,31}$/, message: t('org.codeHint') }]}
+          rules={[
+            { required: true, message: t('common.required') },
+            { pattern: /^[A-Z0-9][A-Z0-9-]{1,31}$/, message: t('org.codeHint') },
+          ]}
         >
           <Input maxLength={32} />
         </Form.Item>
-        <Form.Item name="name" label={t('org.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="name"
+          label={t('org.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input maxLength={100} />
         </Form.Item>
         <Form.Item name="nameEn" label={t('org.nameEn')}>
@@ -214,7 +234,11 @@ export function OrgUnitsPage() {
           await scope.reload();
         }}
       >
-        <Form.Item name="name" label={t('org.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="name"
+          label={t('org.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input maxLength={100} />
         </Form.Item>
         <Form.Item name="nameEn" label={t('org.nameEn')}>

@@ -42,7 +42,13 @@ export interface OrgScopeState {
 
 const OrgScopeContext = createContext<OrgScopeState | undefined>(undefined);
 
-export function OrgScopeProvider({ children, locale }: { readonly children: ReactNode; readonly locale: string }) {
+export function OrgScopeProvider({
+  children,
+  locale,
+}: {
+  readonly children: ReactNode;
+  readonly locale: string;
+}) {
   const { user, can } = useSession();
   const [units, setUnits] = useState<readonly OrgUnit[]>([]);
   const [loading, setLoading] = useState(false);

@@ -78,11 +78,7 @@ export function FormModal<T extends object>({
       data-testid={testId}
       forceRender
     >
-      <Form<T>
-        form={form}
-        layout="vertical"
-        onFinish={() => void submit()}
-      >
+      <Form<T> form={form} layout="vertical" onFinish={() => void submit()}>
         {children}
         <button type="submit" hidden aria-hidden tabIndex={-1} />
       </Form>

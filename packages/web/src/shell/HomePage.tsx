@@ -23,7 +23,9 @@ export function HomePage() {
       if (!mayCustomers) return undefined;
       const counts = await Promise.all(
         TierList.map((tier) =>
-          api.get<Page<Customer>>('/customers', { orgUnitId, tier, pageSize: 1 }, signal).then((p) => p.total),
+          api
+            .get<Page<Customer>>('/customers', { orgUnitId, tier, pageSize: 1 }, signal)
+            .then((p) => p.total),
         ),
       );
       return TierList.map((tier, i) => ({ tier, count: counts[i] ?? 0 }));
@@ -67,7 +69,12 @@ export function HomePage() {
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', inverse: true, data: RoleList.map((r) => t(`role.${r}`)) },
       series: [
-        { type: 'bar', data: roleCounts.map((x) => x.count), itemStyle: { color: '#b1272d' }, barMaxWidth: 18 },
+        {
+          type: 'bar',
+          data: roleCounts.map((x) => x.count),
+          itemStyle: { color: '#b1272d' },
+          barMaxWidth: 18,
+        },
       ],
     }),
     // biome-ignore lint/correctness/useExhaustiveDependencies: roleCounts derives from staff.data
@@ -104,7 +111,10 @@ export function HomePage() {
         </Col>
         <Col xs={12} lg={6}>
           <Card>
-            <Statistic title={t('home.branches')} value={unitsInView.filter((u) => u.kind === 'branch').length} />
+            <Statistic
+              title={t('home.branches')}
+              value={unitsInView.filter((u) => u.kind === 'branch').length}
+            />
           </Card>
         </Col>
         <Col xs={12} lg={6}>

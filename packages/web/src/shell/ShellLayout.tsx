@@ -14,8 +14,8 @@ import { Button, Dropdown, Layout, Menu, type MenuProps, Result, Select, Space, 
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { useSession, useUser } from '../identity/session.tsx';
 import { changeLocale, type Locale, Locales } from '../i18n/index.ts';
+import { useSession, useUser } from '../identity/session.tsx';
 import { OrgTreeSelect } from '../org/OrgTreeSelect.tsx';
 import { useOrgScope } from '../org/scope.tsx';
 import type { Permission } from './types.ts';
@@ -150,7 +150,10 @@ export function ShellLayout() {
           zIndex: 10,
         }}
       >
-        <Link to="/" style={{ display: 'flex', alignItems: 'center', gap: 10, color: '#fff', whiteSpace: 'nowrap' }}>
+        <Link
+          to="/"
+          style={{ display: 'flex', alignItems: 'center', gap: 10, color: '#fff', whiteSpace: 'nowrap' }}
+        >
           <span
             aria-hidden
             style={{
@@ -171,7 +174,9 @@ export function ShellLayout() {
         <div style={{ flex: 1 }} />
         {user.can('org.read') && (
           <Space size={8}>
-            <Typography.Text style={{ color: 'rgba(255,255,255,.85)' }}>{t('shell.orgScope')}</Typography.Text>
+            <Typography.Text style={{ color: 'rgba(255,255,255,.85)' }}>
+              {t('shell.orgScope')}
+            </Typography.Text>
             <OrgTreeSelect
               id="org-switcher"
               ariaLabel={t('shell.orgScope')}
@@ -199,7 +204,13 @@ export function ShellLayout() {
         </Dropdown>
       </Header>
       <Layout>
-        <Sider width={208} theme="light" breakpoint="lg" collapsedWidth={64} style={{ borderRight: '1px solid #f0f0f0' }}>
+        <Sider
+          width={208}
+          theme="light"
+          breakpoint="lg"
+          collapsedWidth={64}
+          style={{ borderRight: '1px solid #f0f0f0' }}
+        >
           <Menu
             mode="inline"
             selectedKeys={[selectedKey]}

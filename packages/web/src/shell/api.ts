@@ -107,7 +107,8 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (!response.ok) {
     const problem = isRecord(data) ? data : {};
-    const code = typeof problem.code === 'string' ? problem.code : response.status >= 500 ? 'internal' : 'unknown';
+    const code =
+      typeof problem.code === 'string' ? problem.code : response.status >= 500 ? 'internal' : 'unknown';
     const detail = typeof problem.detail === 'string' ? problem.detail : response.statusText;
     const { code: _c, detail: _d, issues, ...extra } = problem;
     const error = new ApiError(response.status, code, detail, toIssues(issues), extra);
@@ -153,7 +154,13 @@ function isKnown(code: string): code is KnownCode {
 }
 
 /** Codes whose server detail says more than the generic sentence (which record, which rule). */
-const specificDetail = new Set(['validation_failed', 'conflict', 'invalid_state', 'forbidden', 'malformed_request']);
+const specificDetail = new Set([
+  'validation_failed',
+  'conflict',
+  'invalid_state',
+  'forbidden',
+  'malformed_request',
+]);
 
 /** A readable, localised headline for any error, with the server's detail when it adds something. */
 export function describeError(error: unknown, t: TFunction): { title: string; detail?: string } {
@@ -165,7 +172,8 @@ export function describeError(error: unknown, t: TFunction): { title: string; de
     return { title: t('problem.account_locked_until', { time }), detail: error.detail };
   }
   const title = isKnown(error.code) ? t(`problem.${error.code}`) : error.detail || t('problem.unknown');
-  const showDetail = !isKnown(error.code) || specificDetail.has(error.code) || error.code === 'account_locked';
+  const showDetail =
+    !isKnown(error.code) || specificDetail.has(error.code) || error.code === 'account_locked';
   return showDetail && error.detail && error.detail !== title
     ? { title, detail: t('problem.serverSays', { detail: error.detail }) }
     : { title };

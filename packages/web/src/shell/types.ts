@@ -74,7 +74,12 @@ export const PersonIdTypes = [
   'taiwan_permit',
 ] as const satisfies readonly IdType[];
 export const CompanyIdTypes = ['business_license', 'uscc'] as const satisfies readonly IdType[];
-export const OrgKindList = ['head_office', 'region', 'branch', 'department'] as const satisfies readonly OrgUnitKind[];
+export const OrgKindList = [
+  'head_office',
+  'region',
+  'branch',
+  'department',
+] as const satisfies readonly OrgUnitKind[];
 
 /** Which kinds may sit under which (mirrors the domain's canBeChildOf). */
 export const ChildKinds: Readonly<Record<OrgUnitKind, readonly OrgUnitKind[]>> = {
