@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useOrgScope } from '../org/scope.tsx';
 import { api } from '../shell/api.ts';
+import { formatDateTime } from '../shell/format.ts';
 import { useAsync } from '../shell/hooks.ts';
 import type { AuditEntry } from '../shell/types.ts';
 
@@ -16,7 +17,7 @@ function actionColour(action: string): string {
 }
 
 export function AuditPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const scope = useOrgScope();
   const [draft, setDraft] = useState('');
   const [action, setAction] = useState('');
@@ -37,7 +38,7 @@ export function AuditPage() {
       title: t('audit.at'),
       dataIndex: 'at',
       width: 180,
-      render: (v: string) => new Date(v).toLocaleString(),
+      render: (v: string) => formatDateTime(v, i18n.language),
     },
     {
       title: t('audit.actor'),

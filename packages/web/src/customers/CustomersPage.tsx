@@ -47,6 +47,7 @@ export function CustomersPage() {
     {
       title: t('customer.name'),
       dataIndex: 'name',
+      width: 150,
       render: (v: string, c) => (
         <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOpenId(c.id)}>
           {v}
@@ -86,11 +87,14 @@ export function CustomersPage() {
     {
       title: t('customer.homeBranch'),
       dataIndex: 'homeBranchName',
+      width: 160,
+      ellipsis: true,
       render: (_, c) => scope.unitName(c.homeBranchId) || c.homeBranchName,
     },
     {
       title: t('customer.accountManager'),
       dataIndex: 'accountManagerName',
+      ellipsis: true,
       render: (v: string | null) => v ?? t('common.none'),
     },
   ];
@@ -160,7 +164,7 @@ export function CustomersPage() {
         columns={columns}
         dataSource={list.data?.items as Customer[] | undefined}
         loading={list.loading}
-        size="middle"
+        size="small"
         onRow={(c) => ({ onDoubleClick: () => setOpenId(c.id) })}
         pagination={{
           current: page,

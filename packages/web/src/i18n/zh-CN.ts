@@ -201,7 +201,7 @@ export const zhCN = {
     diamond: '钻石',
     gold: '金卡',
     silver: '银卡',
-    basic: '普通',
+    basic: '基础',
     '1A': '1A',
     '2A': '2A',
     '3A': '3A',

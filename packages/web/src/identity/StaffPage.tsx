@@ -7,6 +7,7 @@ import { OrgTreeSelect } from '../org/OrgTreeSelect.tsx';
 import { useOrgScope } from '../org/scope.tsx';
 import { api } from '../shell/api.ts';
 import { FormModal } from '../shell/FormModal.tsx';
+import { formatDateTime } from '../shell/format.ts';
 import { useAsync } from '../shell/hooks.ts';
 import { type Role, RoleList, type Staff } from '../shell/types.ts';
 import { useUser } from './session.tsx';
@@ -28,7 +29,7 @@ interface EditForm {
 }
 
 export function StaffPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const user = useUser();
   const scope = useOrgScope();
@@ -94,7 +95,7 @@ export function StaffPage() {
       title: t('staff.lastSignIn'),
       key: 'last',
       width: 170,
-      render: (_, s) => (s.lastSignInAt ? new Date(s.lastSignInAt).toLocaleString() : t('staff.never')),
+      render: (_, s) => (s.lastSignInAt ? formatDateTime(s.lastSignInAt, i18n.language) : t('staff.never')),
     },
     ...(mayManage
       ? [

@@ -1,4 +1,4 @@
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { ReloadOutlined } from '@ant-design/icons';
 import { App, Badge, Button, Card, Form, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
@@ -140,7 +140,17 @@ export function OrgUnitsPage() {
       : []),
   ];
 
-  const rows = toRows(scope.tree);
+  // The header's org switcher narrows the tree to the chosen unit's subtree.
+  const findNode = (nodes: readonly OrgTreeNode[], id: string): OrgTreeNode | undefined => {
+    for (const n of nodes) {
+      if (n.unit.id === id) return n;
+      const hit = findNode(n.children, id);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const chosen = scope.selectedId ? findNode(scope.tree, scope.selectedId) : undefined;
+  const rows = toRows(chosen ? [chosen] : scope.tree);
   const childKinds = creatingUnder ? ChildKinds[creatingUnder.kind] : [];
 
   return (
@@ -160,7 +170,7 @@ export function OrgUnitsPage() {
         pagination={false}
         size="middle"
         expandable={{ defaultExpandAllRows: true }}
-        key={rows.length}
+        key={`${scope.selectedId ?? 'all'}-${scope.units.length}`}
         data-testid="org-table"
       />
       <FormModal<CreateForm>

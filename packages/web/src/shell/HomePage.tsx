@@ -11,7 +11,7 @@ import { type Customer, type Page, RoleList, type Staff, TierList } from './type
 const tierColours = ['#b1272d', '#d4a017', '#3b7dd8', '#8c8c8c'];
 
 export function HomePage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const user = useUser();
   const scope = useOrgScope();
   const orgUnitId = scope.selectedId;
@@ -58,28 +58,16 @@ export function HomePage() {
     }),
     [tiers.data, t],
   );
-  const roleCounts = RoleList.map((role) => ({
-    role,
-    count: (staff.data ?? []).filter((s) => s.roles.includes(role)).length,
-  }));
-  const roleOption = useMemo<EChartOption>(
-    () => ({
+  const roleOption = useMemo<EChartOption>(() => {
+    const counts = RoleList.map((role) => (staff.data ?? []).filter((s) => s.roles.includes(role)).length);
+    return {
       tooltip: { trigger: 'axis' },
       grid: { left: 120, right: 24, top: 12, bottom: 24 },
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', inverse: true, data: RoleList.map((r) => t(`role.${r}`)) },
-      series: [
-        {
-          type: 'bar',
-          data: roleCounts.map((x) => x.count),
-          itemStyle: { color: '#b1272d' },
-          barMaxWidth: 18,
-        },
-      ],
-    }),
-    // biome-ignore lint/correctness/useExhaustiveDependencies: roleCounts derives from staff.data
-    [staff.data, t, i18n.language],
-  );
+      series: [{ type: 'bar', data: counts, itemStyle: { color: '#b1272d' }, barMaxWidth: 18 }],
+    };
+  }, [staff.data, t]);
 
   const scopeName = orgUnitId ? scope.unitName(orgUnitId) : scope.unitName(user.orgUnitId);
   return (

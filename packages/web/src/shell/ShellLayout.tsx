@@ -30,7 +30,7 @@ interface NavItem {
   readonly children?: readonly NavItem[];
 }
 
-export function LanguageSwitch({ dark = false }: { readonly dark?: boolean }) {
+export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   return (
     <Select<Locale>
@@ -39,10 +39,8 @@ export function LanguageSwitch({ dark = false }: { readonly dark?: boolean }) {
       value={i18n.language === 'en' ? 'en' : 'zh-CN'}
       onChange={(locale) => void changeLocale(locale)}
       options={Locales.map((l) => ({ value: l, label: t(`language.${l}`) }))}
-      suffixIcon={<GlobalOutlined style={dark ? { color: '#fff' } : undefined} />}
+      suffixIcon={<GlobalOutlined />}
       style={{ width: 112 }}
-      variant={dark ? 'borderless' : 'outlined'}
-      className={dark ? 'sl-dark-select' : undefined}
     />
   );
 }
@@ -165,6 +163,8 @@ export function ShellLayout() {
               display: 'grid',
               placeItems: 'center',
               fontWeight: 700,
+              fontSize: 12,
+              lineHeight: '30px',
             }}
           >
             SL

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { formatDateTime } from './format.ts';
 
 export interface FieldIssue {
   readonly path: string;
@@ -168,7 +169,7 @@ export function describeError(error: unknown, t: TFunction): { title: string; de
     return { title: t('problem.unknown'), detail: error instanceof Error ? error.message : String(error) };
   }
   if (error.code === 'account_locked' && typeof error.extra.lockedUntil === 'string') {
-    const time = new Date(error.extra.lockedUntil).toLocaleString();
+    const time = formatDateTime(error.extra.lockedUntil, document.documentElement.lang);
     return { title: t('problem.account_locked_until', { time }), detail: error.detail };
   }
   const title = isKnown(error.code) ? t(`problem.${error.code}`) : error.detail || t('problem.unknown');
