@@ -31,7 +31,7 @@ export async function signIn(
 ): Promise<SignInResult> {
   const now = ctx.clock();
   const [user] = await ctx.db.select().from(users).where(eq(users.username, input.username.toLowerCase()));
-  if (!user || !user.active) {
+  if (!user?.active) {
     await burnVerification(input.password);
     throw new AppError('invalid_credentials', 'Wrong username or password');
   }
@@ -117,7 +117,7 @@ export async function resolveSession(ctx: ServerContext, token: string): Promise
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(orgUnits, eq(orgUnits.id, users.orgUnitId))
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
-  if (!row || !row.user.active) return undefined;
+  if (!row?.user.active) return undefined;
   if (row.session.expiresAt.getTime() <= now.getTime()) return undefined;
   if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await ctx.db
