@@ -19,7 +19,7 @@ import { customerRoutes } from './customers/routes.ts';
 import type { Database } from './db/database.ts';
 import { Dispatcher } from './events/outbox.ts';
 import { buildOpenApi } from './http/openapi.ts';
-import { installProblemHandlers } from './http/problem.ts';
+import { installNotFoundHandler, installProblemHandlers } from './http/problem.ts';
 import { installAccessGuard, registerRoutes } from './http/register.ts';
 import { type AnyRoute, defineRoute } from './http/route.ts';
 import { identityRoutes } from './identity/routes.ts';
@@ -142,23 +142,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await fastify.register(swagger, { mode: 'static', specification: { document: openapi as never } });
   await fastify.register(swaggerUi, { routePrefix: '/api/v1/docs' });
 
-  if (options.serveWeb !== false && existsSync(join(WEB_DIST, 'index.html'))) {
-    await fastify.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
-    // The web app routes on the client: unknown non-API paths get index.html.
-    fastify.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
-      return reply
-        .status(404)
-        .type('application/problem+json')
-        .send({
-          type: 'https://serviceloop.dev/problems/not-found',
-          title: 'not found',
-          status: 404,
-          code: 'not_found',
-          detail: `No route ${request.method} ${request.url}`,
-          instance: request.url,
-        });
-    });
-  }
+  const serveWeb = options.serveWeb !== false && existsSync(join(WEB_DIST, 'index.html'));
+  if (serveWeb) await fastify.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+  installNotFoundHandler(fastify, serveWeb);
   return { fastify, ctx, routes };
 }

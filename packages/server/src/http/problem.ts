@@ -72,7 +72,16 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (problem.code === 'rate_limited') reply.header('retry-after', '60');
     return reply.status(problem.status).type('application/problem+json').send(problem);
   });
+}
+
+/**
+ * Unknown paths: the web app routes on the client, so a GET outside /api gets index.html when the
+ * app is served; everything else is a problem+json 404.
+ */
+export function installNotFoundHandler(app: FastifyInstance, spaIndex: boolean): void {
   app.setNotFoundHandler((request, reply) => {
+    if (spaIndex && request.method === 'GET' && !request.url.startsWith('/api/'))
+      return reply.sendFile('index.html');
     const { problem } = toProblem(
       new AppError('not_found', `No route ${request.method} ${request.url}`),
       request.url,
