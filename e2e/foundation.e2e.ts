@@ -5,20 +5,27 @@ import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts'
 
 let harness: Harness;
 
+let adminCookie: string | undefined;
+
 /** Ground truth straight from the API (as admin), to compare the screens against. */
 async function adminApi<T>(path: string): Promise<T> {
-  const signInResponse = await harness.app.fastify.inject({
-    method: 'POST',
-    url: '/api/v1/auth/sign-in',
-    payload: { username: 'admin', password: DEMO_PASSWORD },
-  });
-  const cookie = signInResponse.cookies.find((c) => c.name === 'sl_session');
-  if (!cookie) throw new Error('admin sign-in failed in the test setup');
+  if (!adminCookie) {
+    // One sign-in for the whole file: sign-in is rate-limited per address.
+    const signInResponse = await harness.app.fastify.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { username: 'admin', password: DEMO_PASSWORD },
+    });
+    adminCookie = signInResponse.cookies.find((c) => c.name === 'sl_session')?.value;
+    if (!adminCookie) throw new Error(`admin sign-in failed in the test setup: ${signInResponse.body}`);
+  }
   const response = await harness.app.fastify.inject({
     method: 'GET',
     url: `/api/v1${path}`,
-    cookies: { sl_session: cookie.value },
+    cookies: { sl_session: adminCookie },
   });
+  if (response.statusCode !== 200)
+    throw new Error(`GET ${path} answered ${response.statusCode}: ${response.body}`);
   return response.json() as T;
 }
 
@@ -137,6 +144,17 @@ describe('foundation journeys in Chromium', () => {
     // The session is really gone: a protected page sends us back to sign-in.
     await page.goto('/customers');
     await page.waitForURL('**/sign-in');
+  });
+
+  it('an ended session sends the user back to sign-in with a message', async () => {
+    const { context, page } = await harness.newPage();
+    await signIn(page, 'bj-cy.manager');
+    await page.getByTestId('user-menu').waitFor();
+    // The server forgets the session (as on expiry); the next API call answers 401.
+    await context.clearCookies();
+    await page.getByRole('link', { name: '客户查询' }).click();
+    await page.waitForURL('**/sign-in');
+    await eventually(() => page.getByTestId('signin-notice').textContent()).toContain('登录已过期');
   });
 
   it('head-office admin sees all four branches and every customer, and the switcher narrows the list', async () => {

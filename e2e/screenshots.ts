@@ -37,7 +37,42 @@ try {
   await page.getByTestId('audit-table').waitFor();
   await shot('08-audit');
   await page.goto('/customers/import');
-  await shot('09-import');
+  const header =
+    'kind,name,id_type,id_number,phone,email,birth_date,tier,service_level,home_branch_code,account_manager_username,notes';
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'customers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      `${header}\nperson,张三,resident_id,110105199005019013,13800001111,,1990-05-01,vip,gold,BJ-CY,,\nperson,李四,resident_id,123,138,bad-mail,,gold,basic,XX,,\n`,
+    ),
+  });
+  await page.getByTestId('import-dry-run').click();
+  await page.getByTestId('import-rejections').waitFor();
+  await shot('09-import-rejected');
+  await page.goto('/staff');
+  await page.getByTestId('staff-table').waitFor();
+  await page.getByRole('button', { name: /新建/ }).click();
+  const modal = page.locator('.ant-modal:visible');
+  await modal.locator('input').nth(0).fill('Bad Name');
+  await modal.locator('input').nth(1).fill('测试员工');
+  await modal.locator('.ant-select-multiple').click();
+  await page.locator('.ant-select-item-option', { hasText: '柜员' }).click();
+  await page.keyboard.press('Escape');
+  await modal.locator('input[type="password"]').fill('Password123');
+  await modal.locator('.ant-btn-primary').click();
+  await page.waitForTimeout(300);
+  await shot('11-staff-form-errors');
+  await page.keyboard.press('Escape');
+  const teller = await harness.newPage();
+  await signIn(teller.page, 'bj-cy.teller1');
+  await teller.page.getByTestId('user-menu').waitFor();
+  await teller.page.goto('/customers');
+  await teller.page.getByTestId('customer-total').waitFor();
+  await teller.page.locator('#org-switcher').click();
+  await teller.page.waitForTimeout(700);
+  await teller.page.screenshot({ path: join(outDir, '12-teller-customers.png') });
+  console.log(join(outDir, '12-teller-customers.png'));
+  await teller.context.close();
   await page.getByTestId('language-switch').click();
   await page.getByTitle('English').click();
   await page.goto('/');

@@ -47,7 +47,6 @@ export function CustomersPage() {
     {
       title: t('customer.name'),
       dataIndex: 'name',
-      width: 150,
       render: (v: string, c) => (
         <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOpenId(c.id)}>
           {v}
@@ -94,6 +93,7 @@ export function CustomersPage() {
     {
       title: t('customer.accountManager'),
       dataIndex: 'accountManagerName',
+      width: 140,
       ellipsis: true,
       render: (v: string | null) => v ?? t('common.none'),
     },

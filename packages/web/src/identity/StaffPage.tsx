@@ -192,10 +192,12 @@ export function StaffPage() {
         <Form.Item
           name="password"
           label={t('staff.password')}
-          extra={t('staff.passwordHint')}
-          rules={[{ required: true, min: 10, message: t('staff.passwordHint') }]}
+          rules={[
+            { required: true, message: t('common.required') },
+            { min: 10, message: t('staff.passwordHint') },
+          ]}
         >
-          <Input.Password autoComplete="new-password" />
+          <Input.Password autoComplete="new-password" placeholder={t('staff.passwordHint')} />
         </Form.Item>
         <Form.Item name="locale" label={t('staff.locale')}>
           <Select options={localeOptions} />
@@ -267,10 +269,12 @@ export function StaffPage() {
         <Form.Item
           name="password"
           label={t('staff.newPassword')}
-          extra={t('staff.passwordHint')}
-          rules={[{ required: true, min: 10, message: t('staff.passwordHint') }]}
+          rules={[
+            { required: true, message: t('common.required') },
+            { min: 10, message: t('staff.passwordHint') },
+          ]}
         >
-          <Input.Password autoComplete="new-password" />
+          <Input.Password autoComplete="new-password" placeholder={t('staff.passwordHint')} />
         </Form.Item>
       </FormModal>
     </Card>

@@ -36,7 +36,8 @@ export function FormModal<T extends object>({
   const form = external ?? own;
   const [busy, setBusy] = useState(false);
 
-  // The form stays mounted (forceRender); each opening starts from the given values.
+  // Each opening starts from the given values. (No forceRender: a hidden modal that stays
+  // mounted would sit on antd's Escape stack and swallow the key meant for the visible one.)
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the modal opens
   useEffect(() => {
     if (!open) return;
@@ -76,7 +77,6 @@ export function FormModal<T extends object>({
       cancelText={t('common.cancel')}
       width={width ?? 560}
       data-testid={testId}
-      forceRender
     >
       <Form<T> form={form} layout="vertical" onFinish={() => void submit()}>
         {children}
