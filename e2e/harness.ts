@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '@serviceloop/domain';
 import { type App, buildApp, loadConfig, migrate, openDatabase, seedDemo } from '@serviceloop/server';
@@ -10,39 +9,6 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DEMO_PASSWORD = 'ServiceLoop2026';
 const WEB_DIST = resolve(fileURLToPath(new URL('.', import.meta.url)), '../packages/web/dist');
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
-/**
- * Serves the built web app next to the API. The harness does this itself (serveWeb: false) so the
- * journeys run against exactly the dist/ that `npm run build:web` just produced.
- */
-function serveWeb(app: App): void {
-  app.fastify.get('/*', async (request, reply) => {
-    const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
-    if (path.startsWith('/api/')) {
-      return reply
-        .status(404)
-        .type('application/problem+json')
-        .send({ code: 'not_found', status: 404, detail: `No route GET ${path}` });
-    }
-    const file = normalize(join(WEB_DIST, path));
-    const inside = file.startsWith(WEB_DIST) && extname(file) !== '' && existsSync(file);
-    const target = inside ? file : join(WEB_DIST, 'index.html');
-    return reply
-      .type(contentTypes[extname(target)] ?? 'application/octet-stream')
-      .send(await readFile(target));
-  });
-}
 
 export interface Harness {
   readonly baseUrl: string;
@@ -69,8 +35,8 @@ export async function startHarness(): Promise<Harness> {
   const database = await openDatabase({});
   await migrate(database);
   const config = loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '' });
-  const app = await buildApp({ database, config, clock: systemClock, serveWeb: false });
-  serveWeb(app);
+  // The server serves packages/web/dist itself (SPA fallback for client routes).
+  const app = await buildApp({ database, config, clock: systemClock });
   await seedDemo(app.ctx);
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.fastify.server.address() as AddressInfo;
