@@ -111,7 +111,8 @@ export const queueTickets = pgTable(
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [
-    uniqueIndex('queue_tickets_sequence_uq').on(t.branchId, t.serviceCode, t.businessDay, t.sequence),
+    // Numbers belong to the service that issued them: a transferred C001 stays C001 in the cash queue.
+    uniqueIndex('queue_tickets_sequence_uq').on(t.branchId, t.originalServiceCode, t.businessDay, t.sequence),
     uniqueIndex('queue_tickets_idempotency_uq')
       .on(t.branchId, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),

@@ -1,7 +1,452 @@
+import {
+  TicketStatuses,
+  ZIssueTicketRequest,
+  ZIssueTicketResponse,
+  ZQueueCode,
+  ZTicket,
+  ZTransferTicketRequest,
+  ZWaitEstimate,
+} from '@serviceloop/domain';
+import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
-import type { AnyRoute } from '../http/route.ts';
+import { type AnyRoute, defineRoute } from '../http/route.ts';
+import type { Actor } from '../identity/actor.ts';
+import { publicBranch, servicesOf } from './branch.ts';
+import {
+  callNext,
+  FinishOutcomes,
+  finishService,
+  getTicketInBranch,
+  issueTicket,
+  listTickets,
+  markAbandoned,
+  markNoShow,
+  recallTicket,
+  serveWalkUp,
+  setCounterSkills,
+  setCounterState,
+  setTriageNote,
+  startService,
+  transferTicket,
+} from './service.ts';
+import { type CounterRow, toTicket } from './store.ts';
+import { streamDisplay } from './stream.ts';
+import { displayState, lobbyOverview, positionOfTicket, ticketStatus } from './views.ts';
+
+const ZBranchParams = z.strictObject({ branchId: z.uuid() });
+const ZCounterParams = z.strictObject({ branchId: z.uuid(), counterId: z.uuid() });
+const ZTicketParams = z.strictObject({ branchId: z.uuid(), ticketId: z.uuid() });
+const ZPublicTicketParams = z.strictObject({ ticketId: z.uuid() });
+const ZEmpty = z.strictObject({});
+const ZIdempotencyKey = z
+  .string()
+  .trim()
+  .min(8)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'Printable ASCII');
+
+export const ZTicketDetail = ZTicket.extend({
+  walkUp: z.boolean(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  outcome: z.string().nullable(),
+  staffId: z.uuid().nullable(),
+  transferCount: z.number().int(),
+  originalServiceCode: z.string(),
+  triageNote: z.string().nullable(),
+  assistance: z.string().nullable(),
+});
+
+export const ZCounter = z.object({
+  id: z.uuid(),
+  branchId: z.uuid(),
+  number: z.number().int(),
+  name: z.string(),
+  skills: z.array(z.string()),
+  state: z.enum(['closed', 'open', 'paused']),
+  pauseReason: z.string().nullable(),
+  staffId: z.uuid().nullable(),
+  currentTicketId: z.uuid().nullable(),
+});
+
+const ZServiceView = z.object({
+  code: z.string(),
+  prefix: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  targetWaitSeconds: z.number().int(),
+  active: z.boolean(),
+});
+
+const ZTicketStatusView = z.object({
+  ticket: ZTicket,
+  branchName: z.string(),
+  branchNameEn: z.string().nullable(),
+  serviceNameZh: z.string(),
+  serviceNameEn: z.string(),
+  peopleAhead: z.number().int().nullable(),
+  estimate: ZWaitEstimate.nullable(),
+  counterNumber: z.number().int().nullable(),
+  counterName: z.string().nullable(),
+});
+
+const ZLobbyOverview = z.object({
+  branchId: z.uuid(),
+  branchName: z.string(),
+  businessDay: z.string(),
+  at: z.string(),
+  waitingTotal: z.number().int(),
+  services: z.array(
+    ZServiceView.extend({
+      waiting: z.number().int(),
+      longestWaitSeconds: z.number().int(),
+      estimate: ZWaitEstimate,
+    }),
+  ),
+  counters: z.array(
+    z.object({
+      id: z.uuid(),
+      number: z.number().int(),
+      name: z.string(),
+      state: z.string(),
+      pauseReason: z.string().nullable(),
+      skills: z.array(z.string()),
+      staffId: z.uuid().nullable(),
+      currentTicketId: z.uuid().nullable(),
+      currentNumber: z.string().nullable(),
+      currentStatus: z.string().nullable(),
+    }),
+  ),
+});
+
+const ZDisplayState = z.object({
+  branchId: z.uuid(),
+  branchName: z.string(),
+  at: z.string(),
+  counters: z.array(
+    z.object({
+      number: z.number().int(),
+      name: z.string(),
+      state: z.string(),
+      currentNumber: z.string().nullable(),
+    }),
+  ),
+  recentCalls: z.array(
+    z.object({
+      ticketId: z.uuid(),
+      number: z.string(),
+      serviceCode: z.string(),
+      counterNumber: z.number().int().nullable(),
+      calledAt: z.string(),
+      status: z.string(),
+    }),
+  ),
+  waiting: z.array(
+    z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), waiting: z.number() }),
+  ),
+});
+
+function toCounter(row: CounterRow): z.infer<typeof ZCounter> {
+  return {
+    id: row.id,
+    branchId: row.branchId,
+    number: row.number,
+    name: row.name,
+    skills: row.skills,
+    state: row.state as 'closed' | 'open' | 'paused',
+    pauseReason: row.pauseReason,
+    staffId: row.staffId,
+    currentTicketId: row.currentTicketId,
+  };
+}
+
+const ticketPath = '/api/v1/branches/:branchId/tickets/:ticketId';
+const counterPath = '/api/v1/branches/:branchId/counters/:counterId';
 
 /** Routes of the branch queue (issue #3): kiosk, calling, counters, display stream, KPIs. */
-export function queueRoutes(_ctx: ServerContext): AnyRoute[] {
-  return [];
+export function queueRoutes(ctx: ServerContext): AnyRoute[] {
+  const ticketAction = (
+    action: string,
+    summary: string,
+    run: (actor: Actor, p: { branchId: string; ticketId: string }) => Promise<unknown>,
+    access: 'queue.serve' | 'queue.manage' = 'queue.serve',
+  ): AnyRoute =>
+    defineRoute({
+      method: 'POST',
+      url: `${ticketPath}/${action}`,
+      access,
+      summary,
+      tags: ['queue'],
+      params: ZTicketParams,
+      body: ZEmpty,
+      response: ZTicketDetail,
+      handler: ({ actor, params }) => run(actor as Actor, params) as Promise<z.infer<typeof ZTicketDetail>>,
+    });
+
+  const counterState = (action: 'open' | 'close', state: 'open' | 'closed', summary: string): AnyRoute =>
+    defineRoute({
+      method: 'POST',
+      url: `${counterPath}/${action}`,
+      access: 'queue.serve',
+      summary,
+      tags: ['queue'],
+      params: ZCounterParams,
+      body: ZEmpty,
+      response: ZCounter,
+      handler: async ({ actor, params }) =>
+        toCounter(await setCounterState(ctx, actor as Actor, { ...params, state })),
+    });
+
+  return [
+    // ---- public: kiosk, status page, display board
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/kiosk',
+      access: 'public',
+      rateLimitPerMinute: 600,
+      summary: 'Kiosk start screen: the branch and the services it offers now',
+      tags: ['queue'],
+      params: ZBranchParams,
+      response: z.object({
+        branchId: z.uuid(),
+        branchName: z.string(),
+        branchNameEn: z.string().nullable(),
+        services: z.array(ZServiceView),
+      }),
+      handler: async ({ params }) => {
+        const branch = await publicBranch(ctx, params.branchId);
+        const services = (await servicesOf(ctx, branch.id)).filter((s) => s.active);
+        return {
+          branchId: branch.id,
+          branchName: branch.name,
+          branchNameEn: branch.nameEn,
+          services: services.map(({ id: _id, ...s }) => s),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/branches/:branchId/tickets',
+      access: 'public',
+      rateLimitPerMinute: 300,
+      status: 201,
+      summary:
+        'Kiosk: draw a ticket. Send an Idempotency-Key header: a retry returns the first ticket, never a second one',
+      tags: ['queue'],
+      params: ZBranchParams,
+      body: ZIssueTicketRequest,
+      response: ZIssueTicketResponse,
+      handler: async ({ params, body, request, reply }) => {
+        const header = request.headers['idempotency-key'];
+        const key =
+          header === undefined
+            ? undefined
+            : ZIdempotencyKey.parse(Array.isArray(header) ? header[0] : header);
+        const { row, replayed } = await issueTicket(ctx, {
+          branchId: params.branchId,
+          request: body,
+          idempotencyKey: key,
+        });
+        const branch = await publicBranch(ctx, row.branchId);
+        const position = row.status === 'waiting' ? await positionOfTicket(ctx, branch, row.id) : undefined;
+        // A replay answers like the first attempt did (201), marked by a header.
+        if (replayed) reply.header('idempotent-replayed', 'true');
+        return {
+          ticket: toTicket(row),
+          peopleAhead: position?.peopleAhead ?? 0,
+          estimate: position?.estimate ?? null,
+          statusUrl: `/t/${row.id}`,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/tickets/:ticketId',
+      access: 'public',
+      rateLimitPerMinute: 600,
+      summary: 'Public status of one ticket by its unguessable id (QR code): position, estimate or counter',
+      tags: ['queue'],
+      params: ZPublicTicketParams,
+      response: ZTicketStatusView,
+      handler: ({ params }) => ticketStatus(ctx, params.ticketId),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/display',
+      access: 'public',
+      rateLimitPerMinute: 600,
+      summary: 'Display board state (counters, recent calls, waiting counts), no personal data',
+      tags: ['queue'],
+      params: ZBranchParams,
+      response: ZDisplayState,
+      handler: ({ params }) => displayState(ctx, params.branchId),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/display/stream',
+      access: 'public',
+      rateLimitPerMinute: 120,
+      summary:
+        'Display board live over Server-Sent Events: `state` on connect and after changes, `call` for each call or recall',
+      tags: ['queue'],
+      params: ZBranchParams,
+      handler: async ({ params, reply }) => {
+        await streamDisplay(ctx, params.branchId, reply);
+        return undefined;
+      },
+    }),
+
+    // ---- signed-in: lobby, counters, tickets
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/queue',
+      access: 'queue.read',
+      summary: 'Lobby overview: waiting per service, longest wait, estimates, counters and their state',
+      tags: ['queue'],
+      params: ZBranchParams,
+      response: ZLobbyOverview,
+      handler: ({ actor, params }) => lobbyOverview(ctx, actor as Actor, params.branchId),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/tickets',
+      access: 'queue.read',
+      summary: "Today's tickets of the branch by status (default: waiting)",
+      tags: ['queue'],
+      params: ZBranchParams,
+      query: z.strictObject({
+        status: z
+          .string()
+          .default('waiting')
+          .transform((s) => s.split(','))
+          .pipe(z.array(z.enum(TicketStatuses)).min(1)),
+        serviceCode: ZQueueCode.optional(),
+      }),
+      response: z.array(ZTicketDetail),
+      handler: ({ actor, params, query }) =>
+        listTickets(ctx, actor as Actor, {
+          branchId: params.branchId,
+          statuses: query.status,
+          serviceCode: query.serviceCode,
+        }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: ticketPath,
+      access: 'queue.read',
+      summary: 'One ticket of the branch with its whole record',
+      tags: ['queue'],
+      params: ZTicketParams,
+      response: ZTicketDetail,
+      handler: ({ actor, params }) => getTicketInBranch(ctx, actor as Actor, params),
+    }),
+    counterState('open', 'open', 'Open a counter (the signed-in teller staffs it)'),
+    defineRoute({
+      method: 'POST',
+      url: `${counterPath}/pause`,
+      access: 'queue.serve',
+      summary: 'Pause a counter with a reason (break, meeting, system down)',
+      tags: ['queue'],
+      params: ZCounterParams,
+      body: z.strictObject({ reason: z.string().trim().min(1).max(200) }),
+      response: ZCounter,
+      handler: async ({ actor, params, body }) =>
+        toCounter(
+          await setCounterState(ctx, actor as Actor, { ...params, state: 'paused', reason: body.reason }),
+        ),
+    }),
+    counterState('close', 'closed', 'Close a counter (it must not hold a ticket)'),
+    defineRoute({
+      method: 'PUT',
+      url: `${counterPath}/skills`,
+      access: 'queue.manage',
+      summary: "Change a counter's skills (services, most preferred first) on the fly",
+      tags: ['queue'],
+      params: ZCounterParams,
+      body: z.strictObject({ skills: z.array(ZQueueCode).max(32) }),
+      response: ZCounter,
+      handler: async ({ actor, params, body }) =>
+        toCounter(await setCounterSkills(ctx, actor as Actor, { ...params, skills: body.skills })),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: `${counterPath}/call-next`,
+      access: 'queue.serve',
+      summary:
+        'Call the next ticket by the calling policy; `ticket` is null when nobody waits for this counter',
+      tags: ['queue'],
+      params: ZCounterParams,
+      body: ZEmpty,
+      response: z.object({ ticket: ZTicketDetail.nullable() }),
+      handler: async ({ actor, params }) => ({
+        ticket: (await callNext(ctx, actor as Actor, params)) ?? null,
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: `${counterPath}/walk-up`,
+      access: 'queue.serve',
+      status: 201,
+      summary: 'Serve a customer who came without a ticket (recorded as a walk-up visit)',
+      tags: ['queue'],
+      params: ZCounterParams,
+      body: z.strictObject({ serviceCode: ZQueueCode }),
+      response: ZTicketDetail,
+      handler: ({ actor, params, body }) =>
+        serveWalkUp(ctx, actor as Actor, { ...params, serviceCode: body.serviceCode }),
+    }),
+    ticketAction(
+      'recall',
+      'Announce a called ticket again (after the last recall it becomes a no-show)',
+      (a, p) => recallTicket(ctx, a, p),
+    ),
+    ticketAction('no-show', 'The called customer did not come', (a, p) => markNoShow(ctx, a, p)),
+    ticketAction('start', 'The customer is at the counter: service starts', (a, p) =>
+      startService(ctx, a, p),
+    ),
+    defineRoute({
+      method: 'POST',
+      url: `${ticketPath}/finish`,
+      access: 'queue.serve',
+      summary: 'Service ends with an outcome',
+      tags: ['queue'],
+      params: ZTicketParams,
+      body: z.strictObject({
+        outcome: z.enum(FinishOutcomes).default('completed'),
+        note: z.string().trim().max(500).optional(),
+      }),
+      response: ZTicketDetail,
+      handler: ({ actor, params, body }) =>
+        finishService(ctx, actor as Actor, { ...params, outcome: body.outcome, note: body.note }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: `${ticketPath}/transfer`,
+      access: 'queue.serve',
+      summary: 'Transfer to another service and/or one counter; the original arrival time is kept',
+      tags: ['queue'],
+      params: ZTicketParams,
+      body: ZTransferTicketRequest,
+      response: ZTicketDetail,
+      handler: ({ actor, params, body }) => transferTicket(ctx, actor as Actor, { ...params, request: body }),
+    }),
+    ticketAction(
+      'abandon',
+      'A waiting customer left before being called',
+      (a, p) => markAbandoned(ctx, a, p),
+      'queue.manage',
+    ),
+    defineRoute({
+      method: 'PUT',
+      url: `${ticketPath}/triage`,
+      access: 'queue.manage',
+      summary: 'Lobby triage note on a ticket (business classified, forms checked)',
+      tags: ['queue'],
+      params: ZTicketParams,
+      body: z.strictObject({ note: z.string().trim().min(1).max(500) }),
+      response: ZTicketDetail,
+      handler: ({ actor, params, body }) =>
+        setTriageNote(ctx, actor as Actor, { ...params, note: body.note }),
+    }),
+  ];
 }

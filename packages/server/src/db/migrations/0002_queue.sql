@@ -88,7 +88,7 @@ CREATE TABLE "queue_visit_history" (
 CREATE UNIQUE INDEX "queue_counters_branch_number_uq" ON "queue_counters" USING btree ("branch_id","number");--> statement-breakpoint
 CREATE UNIQUE INDEX "queue_services_branch_code_uq" ON "queue_services" USING btree ("branch_id","code");--> statement-breakpoint
 CREATE UNIQUE INDEX "queue_services_branch_prefix_uq" ON "queue_services" USING btree ("branch_id","prefix");--> statement-breakpoint
-CREATE UNIQUE INDEX "queue_tickets_sequence_uq" ON "queue_tickets" USING btree ("branch_id","service_code","business_day","sequence");--> statement-breakpoint
+CREATE UNIQUE INDEX "queue_tickets_sequence_uq" ON "queue_tickets" USING btree ("branch_id","original_service_code","business_day","sequence");--> statement-breakpoint
 CREATE UNIQUE INDEX "queue_tickets_idempotency_uq" ON "queue_tickets" USING btree ("branch_id","idempotency_key") WHERE "queue_tickets"."idempotency_key" is not null;--> statement-breakpoint
 CREATE INDEX "queue_tickets_waiting_idx" ON "queue_tickets" USING btree ("branch_id","arrived_at") WHERE "queue_tickets"."status" = 'waiting';--> statement-breakpoint
 CREATE INDEX "queue_tickets_day_idx" ON "queue_tickets" USING btree ("branch_id","business_day");--> statement-breakpoint

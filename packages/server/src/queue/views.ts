@@ -1,0 +1,331 @@
+import {
+  AppError,
+  businessDayOf,
+  type CounterView,
+  type PolicyTicket,
+  peopleAhead,
+  type TTicket,
+  type TWaitEstimate,
+} from '@serviceloop/domain';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { ServerContext } from '../context.ts';
+import { queueTickets } from '../db/schema-queue.ts';
+import type { Actor } from '../identity/actor.ts';
+import { type BranchInfo, branchInScope, publicBranch, type ServiceInfo, servicesOf } from './branch.ts';
+import { policyOf } from './service.ts';
+import { type CounterRow, countersOf, toTicket, waitingPolicyTickets } from './store.ts';
+
+/** Mean service time assumed before a branch has served anybody today (seconds). */
+export const DEFAULT_SERVICE_SECONDS = 240;
+const SERVICE_STATS_TTL_MS = 30_000;
+
+interface ServiceStats {
+  readonly at: number;
+  readonly day: string;
+  readonly meanSeconds: ReadonlyMap<string, number>;
+}
+const statsCache = new WeakMap<ServerContext, Map<string, ServiceStats>>();
+
+/** Mean service duration per service today (cached for 30 s per branch: an estimate, not a ledger). */
+async function meanServiceSeconds(ctx: ServerContext, branch: BranchInfo, day: string) {
+  let perCtx = statsCache.get(ctx);
+  if (!perCtx) {
+    perCtx = new Map();
+    statsCache.set(ctx, perCtx);
+  }
+  const hit = perCtx.get(branch.id);
+  if (hit && hit.day === day && Date.now() - hit.at < SERVICE_STATS_TTL_MS) return hit.meanSeconds;
+  const rows = await ctx.database.rows<{ service_code: string; mean: number | string | null }>(sql`
+    select service_code, avg(extract(epoch from (ended_at - started_at)))::float8 as mean
+    from queue_tickets
+    where branch_id = ${branch.id} and business_day = ${day} and status = 'served'
+      and started_at is not null and ended_at is not null
+    group by service_code`);
+  const meanSeconds = new Map(rows.map((r) => [r.service_code, Number(r.mean ?? DEFAULT_SERVICE_SECONDS)]));
+  perCtx.set(branch.id, { at: Date.now(), day, meanSeconds });
+  return meanSeconds;
+}
+
+/**
+ * The documented simple estimate (until the wait-prediction work plugs in): the people ahead
+ * plus the ticket itself are served by the open counters that have the ticket's service as a
+ * skill, each taking today's mean service time of that service:
+ *   wait ≈ (ahead + 1) × meanService / servers, servers ≥ 1,
+ * with an interval of [0.5×, 1.8×] (an M/M/c queue's waits are roughly that spread).
+ */
+export function simpleEstimate(ahead: number, meanServiceSec: number, servers: number): TWaitEstimate {
+  const point = ((ahead + 1) * meanServiceSec) / Math.max(1, servers);
+  return {
+    pointSeconds: Math.round(point),
+    lowerSeconds: Math.round(point * 0.5),
+    upperSeconds: Math.round(point * 1.8),
+    method: 'simple-ql',
+  };
+}
+
+function counterViews(counters: readonly CounterRow[]): CounterView[] {
+  return counters.filter((c) => c.state === 'open').map((c) => ({ id: c.id, skills: c.skills }));
+}
+
+interface Position {
+  readonly peopleAhead: number;
+  readonly estimate: TWaitEstimate;
+}
+
+function positionOf(
+  waiting: readonly PolicyTicket[],
+  ticket: PolicyTicket,
+  branchId: string,
+  counters: readonly CounterRow[],
+  means: ReadonlyMap<string, number>,
+  nowMs: number,
+): Position {
+  const open = counterViews(counters);
+  const ahead = peopleAhead(policyOf(branchId), waiting, ticket.id, open, nowMs) ?? 0;
+  const servers = open.filter((c) => c.skills.includes(ticket.serviceCode)).length;
+  const mean = means.get(ticket.serviceCode) ?? DEFAULT_SERVICE_SECONDS;
+  return { peopleAhead: ahead, estimate: simpleEstimate(ahead, mean, servers) };
+}
+
+/** Position and estimate of a waiting ticket; a new arrival gets this at the kiosk. */
+export async function positionOfTicket(
+  ctx: ServerContext,
+  branch: BranchInfo,
+  ticketId: string,
+): Promise<Position | undefined> {
+  const now = ctx.clock().getTime();
+  const day = businessDayOf(now, branch.timeZone);
+  const [waiting, counters, means] = await Promise.all([
+    waitingPolicyTickets(ctx.db, branch.id, day),
+    countersOf(ctx.db, branch.id),
+    meanServiceSeconds(ctx, branch, day),
+  ]);
+  const ticket = waiting.find((t) => t.id === ticketId);
+  if (!ticket) return undefined;
+  return positionOf(waiting, ticket, branch.id, counters, means, now);
+}
+
+export interface TicketStatusView {
+  readonly ticket: TTicket;
+  readonly branchName: string;
+  readonly branchNameEn: string | null;
+  readonly serviceNameZh: string;
+  readonly serviceNameEn: string;
+  readonly peopleAhead: number | null;
+  readonly estimate: TWaitEstimate | null;
+  readonly counterNumber: number | null;
+  readonly counterName: string | null;
+}
+
+/** Public status page of one ticket (by its unguessable id): position, estimate, or the counter. */
+export async function ticketStatus(ctx: ServerContext, ticketId: string): Promise<TicketStatusView> {
+  const [row] = await ctx.db.select().from(queueTickets).where(eq(queueTickets.id, ticketId));
+  if (!row) throw new AppError('not_found', 'Ticket not found');
+  const branch = await publicBranch(ctx, row.branchId);
+  const services = await servicesOf(ctx, branch.id);
+  const service = services.find((s) => s.code === row.serviceCode);
+  let position: Position | undefined;
+  let counter: CounterRow | undefined;
+  if (row.status === 'waiting') {
+    position = await positionOfTicket(ctx, branch, row.id);
+  } else if (row.counterId) {
+    counter = (await countersOf(ctx.db, branch.id)).find((c) => c.id === row.counterId);
+  }
+  return {
+    ticket: toTicket(row),
+    branchName: branch.name,
+    branchNameEn: branch.nameEn,
+    serviceNameZh: service?.nameZh ?? row.serviceCode,
+    serviceNameEn: service?.nameEn ?? row.serviceCode,
+    peopleAhead: position?.peopleAhead ?? null,
+    estimate: position?.estimate ?? null,
+    counterNumber: counter?.number ?? null,
+    counterName: counter?.name ?? null,
+  };
+}
+
+export interface CounterSummary {
+  readonly id: string;
+  readonly number: number;
+  readonly name: string;
+  readonly state: string;
+  readonly pauseReason: string | null;
+  readonly skills: string[];
+  readonly staffId: string | null;
+  readonly currentTicketId: string | null;
+  readonly currentNumber: string | null;
+  readonly currentStatus: string | null;
+}
+
+export interface ServiceSummary {
+  readonly code: string;
+  readonly prefix: string;
+  readonly nameZh: string;
+  readonly nameEn: string;
+  readonly targetWaitSeconds: number;
+  readonly active: boolean;
+  readonly waiting: number;
+  readonly longestWaitSeconds: number;
+  /** What a customer drawing a ticket for this service now would be told. */
+  readonly estimate: TWaitEstimate;
+}
+
+export interface LobbyOverview {
+  readonly branchId: string;
+  readonly branchName: string;
+  readonly businessDay: string;
+  readonly at: string;
+  readonly services: ServiceSummary[];
+  readonly counters: CounterSummary[];
+  readonly waitingTotal: number;
+}
+
+async function currentTickets(ctx: ServerContext, counters: readonly CounterRow[]) {
+  const ids = counters.map((c) => c.currentTicketId).filter((id): id is string => id !== null);
+  if (ids.length === 0) return new Map<string, { number: string; status: string }>();
+  const rows = await ctx.db
+    .select({ id: queueTickets.id, number: queueTickets.number, status: queueTickets.status })
+    .from(queueTickets)
+    .where(inArray(queueTickets.id, ids));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function summarise(ctx: ServerContext, branch: BranchInfo): Promise<LobbyOverview> {
+  const now = ctx.clock().getTime();
+  const day = businessDayOf(now, branch.timeZone);
+  const services = await servicesOf(ctx, branch.id); // first: a new branch gets its counters here
+  const [waiting, counters, means] = await Promise.all([
+    waitingPolicyTickets(ctx.db, branch.id, day),
+    countersOf(ctx.db, branch.id),
+    meanServiceSeconds(ctx, branch, day),
+  ]);
+  const current = await currentTickets(ctx, counters);
+  const open = counterViews(counters);
+  const summaries = services.map((s: ServiceInfo): ServiceSummary => {
+    const mine = waiting.filter((t) => t.serviceCode === s.code);
+    const oldest = mine.reduce((m, t) => Math.min(m, t.arrivedAtMs), now);
+    const servers = open.filter((c) => c.skills.includes(s.code)).length;
+    return {
+      code: s.code,
+      prefix: s.prefix,
+      nameZh: s.nameZh,
+      nameEn: s.nameEn,
+      targetWaitSeconds: s.targetWaitSeconds,
+      active: s.active,
+      waiting: mine.length,
+      longestWaitSeconds: Math.max(0, Math.round((now - oldest) / 1000)),
+      estimate: simpleEstimate(mine.length, means.get(s.code) ?? DEFAULT_SERVICE_SECONDS, servers),
+    };
+  });
+  return {
+    branchId: branch.id,
+    branchName: branch.name,
+    businessDay: day,
+    at: new Date(now).toISOString(),
+    services: summaries,
+    counters: counters.map((c) => {
+      const t = c.currentTicketId ? current.get(c.currentTicketId) : undefined;
+      return {
+        id: c.id,
+        number: c.number,
+        name: c.name,
+        state: c.state,
+        pauseReason: c.pauseReason,
+        skills: c.skills,
+        staffId: c.staffId,
+        currentTicketId: c.currentTicketId,
+        currentNumber: t?.number ?? null,
+        currentStatus: t?.status ?? null,
+      };
+    }),
+    waitingTotal: waiting.length,
+  };
+}
+
+/** Lobby manager: every service's waiting count, longest wait, estimate; counters and their state. */
+export async function lobbyOverview(
+  ctx: ServerContext,
+  actor: Actor,
+  branchId: string,
+): Promise<LobbyOverview> {
+  return summarise(ctx, await branchInScope(ctx, actor, branchId));
+}
+
+export interface RecentCall {
+  readonly ticketId: string;
+  readonly number: string;
+  readonly serviceCode: string;
+  readonly counterNumber: number | null;
+  readonly calledAt: string;
+  readonly status: string;
+}
+
+export interface DisplayState {
+  readonly branchId: string;
+  readonly branchName: string;
+  readonly at: string;
+  readonly counters: {
+    readonly number: number;
+    readonly name: string;
+    readonly state: string;
+    readonly currentNumber: string | null;
+  }[];
+  readonly recentCalls: RecentCall[];
+  readonly waiting: {
+    readonly code: string;
+    readonly nameZh: string;
+    readonly nameEn: string;
+    readonly waiting: number;
+  }[];
+}
+
+/** What a lobby display board shows: no personal data, only numbers, counters and counts. */
+export async function displayState(ctx: ServerContext, branchId: string): Promise<DisplayState> {
+  const branch = await publicBranch(ctx, branchId);
+  const overview = await summarise(ctx, branch);
+  const counterNo = new Map(overview.counters.map((c) => [c.id, c.number]));
+  const recent = await ctx.db
+    .select({
+      id: queueTickets.id,
+      number: queueTickets.number,
+      serviceCode: queueTickets.serviceCode,
+      counterId: queueTickets.counterId,
+      calledAt: queueTickets.calledAt,
+      status: queueTickets.status,
+    })
+    .from(queueTickets)
+    .where(
+      and(
+        eq(queueTickets.branchId, branch.id),
+        eq(queueTickets.businessDay, overview.businessDay),
+        isNotNull(queueTickets.calledAt),
+      ),
+    )
+    .orderBy(desc(queueTickets.calledAt))
+    .limit(10);
+  return {
+    branchId: branch.id,
+    branchName: branch.name,
+    at: overview.at,
+    counters: overview.counters.map((c) => ({
+      number: c.number,
+      name: c.name,
+      state: c.state,
+      currentNumber: c.currentStatus === 'called' || c.currentStatus === 'serving' ? c.currentNumber : null,
+    })),
+    recentCalls: recent.map((r) => ({
+      ticketId: r.id,
+      number: r.number,
+      serviceCode: r.serviceCode,
+      counterNumber: r.counterId ? (counterNo.get(r.counterId) ?? null) : null,
+      calledAt: (r.calledAt as Date).toISOString(),
+      status: r.status,
+    })),
+    waiting: overview.services.map((s) => ({
+      code: s.code,
+      nameZh: s.nameZh,
+      nameEn: s.nameEn,
+      waiting: s.waiting,
+    })),
+  };
+}
