@@ -122,6 +122,19 @@ describe.each(engines)('access control on %s', (engine) => {
       '/api/v1/customers/:id': bCustomer?.id as string,
       '/api/v1/org-units/:id': await orgIdByCode(env, 'BJ-HD'),
       '/api/v1/staff/:id': await userIdByName(env, 'bj-hd.teller1'),
+      '/api/v1/cases/:id': (
+        await call(env, 'POST', '/api/v1/cases', {
+          session: admin,
+          payload: {
+            type: 'ebanking_support',
+            orgUnitId: await orgIdByCode(env, 'BJ-HD'),
+            channel: 'hotline',
+            customer: { kind: 'walk_in', name: '跨行测试' },
+            subject: 'cross-branch',
+            content: 'cross-branch',
+          },
+        })
+      ).json().case.id,
     };
     const bodies: Record<string, unknown> = {
       'PATCH /api/v1/customers/:id': { name: '越权' },
@@ -130,6 +143,8 @@ describe.each(engines)('access control on %s', (engine) => {
       'PATCH /api/v1/org-units/:id': { name: '越权' },
       'PATCH /api/v1/staff/:id': { displayName: '越权' },
       'POST /api/v1/staff/:id/password': { password: 'Cross-branch-2026' },
+      'POST /api/v1/cases/:id/actions': { type: 'acknowledge' },
+      'POST /api/v1/cases/:id/compensations/:compensationId/decline': { reason: 'cross-branch attempt' },
     };
     const withId = env.app.routes.filter((r) => r.url.includes(':id'));
     expect(withId.length).toBeGreaterThan(5);

@@ -1,7 +1,233 @@
+import { ZCaseAction } from '@serviceloop/domain';
+import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
-import type { AnyRoute } from '../http/route.ts';
+import { type AnyRoute, defineRoute } from '../http/route.ts';
+import { scopePathFor } from '../http/scope.ts';
+import type { Actor } from '../identity/actor.ts';
+import { listApprovals } from './approvals.ts';
+import { listCalendars } from './calendars.ts';
+import {
+  ZApproval,
+  ZCaseActionResult,
+  ZCaseDetail,
+  ZCaseIntakeRequest,
+  ZCaseListItem,
+  ZCaseListQuery,
+} from './contracts.ts';
+import { completeFollowUp, getRatingLink, submitRating } from './follow-up.ts';
+import { caseReport, exportCasesCsv, ZCaseReport, ZReportQuery } from './reports.ts';
+import { actOnCase, caseInScope, createCase, getCase, listCases } from './service.ts';
+import { previewDues, ZSlaPreview, ZSlaPreviewQuery } from './sla-preview.ts';
+
+const ZIdParams = z.strictObject({ id: z.uuid() });
+const ZCompensationParams = z.strictObject({ id: z.uuid(), compensationId: z.string().min(1).max(100) });
+const ZFollowUpParams = z.strictObject({ id: z.uuid(), followUpId: z.uuid() });
+const ZTokenParams = z.strictObject({ token: z.string().min(16).max(100) });
+const ZNote = z.strictObject({ note: z.string().trim().max(500).optional() });
+const ZDecline = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+const ZFollowUpDone = z.strictObject({
+  status: z.enum(['done', 'cancelled']).default('done'),
+  note: z.string().trim().max(2000).optional(),
+});
+const ZRating = z.strictObject({
+  score: z.number().int().min(1).max(5),
+  comment: z.string().trim().max(2000).optional(),
+});
+const ZScopeQuery = z.strictObject({
+  orgUnitId: z.uuid().optional(),
+  status: z.enum(['pending_approval', 'approved', 'declined']).optional(),
+});
 
 /** Routes of the case engine (issue #5): complaints, support and internal requests. */
-export function caseRoutes(_ctx: ServerContext): AnyRoute[] {
-  return [];
+export function caseRoutes(ctx: ServerContext): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases',
+      access: 'case.read',
+      summary: 'Cases in scope with SLA risk (inbox): filters by state, type, assignee, risk, text',
+      tags: ['cases'],
+      query: ZCaseListQuery,
+      response: z.object({ items: z.array(ZCaseListItem), total: z.number().int() }),
+      handler: async ({ actor, query }) => {
+        const a = actor as Actor;
+        return listCases(ctx, a, await scopePathFor(ctx.db, a, query.orgUnitId), query);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/cases',
+      access: 'case.handle',
+      status: 201,
+      summary: 'Record a case (fast counter intake); compensation within authority is granted at once',
+      tags: ['cases'],
+      body: ZCaseIntakeRequest,
+      response: ZCaseDetail,
+      handler: ({ actor, body }) => createCase(ctx, actor as Actor, body),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/approvals',
+      access: 'case.approve',
+      summary: 'Compensation approvals in scope (pending first by default filter)',
+      tags: ['cases'],
+      query: ZScopeQuery,
+      response: z.array(ZApproval),
+      handler: async ({ actor, query }) => {
+        const a = actor as Actor;
+        return listApprovals(ctx, await scopePathFor(ctx.db, a, query.orgUnitId), query.status);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/reports/summary',
+      access: 'case.supervise',
+      summary: 'Counts by JR/T 0169-2018 axes, branch and month; SLA compliance; recovery cost',
+      tags: ['cases'],
+      query: ZReportQuery,
+      response: ZCaseReport,
+      handler: async ({ actor, query }) => {
+        const a = actor as Actor;
+        return caseReport(ctx, await scopePathFor(ctx.db, a, query.orgUnitId), query);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/reports/export.csv',
+      access: 'case.supervise',
+      summary: 'Cases as CSV in the shape of the regulatory statistics (audited)',
+      tags: ['cases'],
+      query: ZReportQuery,
+      handler: async ({ actor, query, reply }) => {
+        const a = actor as Actor;
+        const csv = await exportCasesCsv(ctx, a, await scopePathFor(ctx.db, a, query.orgUnitId), query);
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="cases.csv"')
+          .send(csv);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/:id',
+      access: 'case.read',
+      summary: 'One case with its clocks, timeline, allowed actions, follow-ups and rating',
+      tags: ['cases'],
+      params: ZIdParams,
+      response: ZCaseDetail,
+      handler: ({ actor, params }) => getCase(ctx, actor as Actor, params.id),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/cases/:id/actions',
+      access: 'case.handle',
+      summary:
+        'Apply a workflow action (acknowledge, pause, resume, propose_resolution, close, reopen, merge, …); closing returns the rating token once',
+      tags: ['cases'],
+      params: ZIdParams,
+      body: ZCaseAction,
+      response: ZCaseActionResult,
+      handler: ({ actor, params, body }) => actOnCase(ctx, actor as Actor, params.id, body),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/cases/:id/compensations/:compensationId/approve',
+      access: 'case.approve',
+      summary: 'Approve a compensation above the requester’s authority (never one’s own)',
+      tags: ['cases'],
+      params: ZCompensationParams,
+      body: ZNote,
+      response: ZCaseActionResult,
+      handler: ({ actor, params }) =>
+        actOnCase(ctx, actor as Actor, params.id, {
+          type: 'approve_compensation',
+          compensationId: params.compensationId,
+        }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/cases/:id/compensations/:compensationId/decline',
+      access: 'case.approve',
+      summary: 'Decline a compensation request, with a reason',
+      tags: ['cases'],
+      params: ZCompensationParams,
+      body: ZDecline,
+      response: ZCaseActionResult,
+      handler: ({ actor, params, body }) =>
+        actOnCase(ctx, actor as Actor, params.id, {
+          type: 'decline_compensation',
+          compensationId: params.compensationId,
+          reason: body.reason,
+        }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/cases/:id/follow-ups/:followUpId/complete',
+      access: 'case.handle',
+      summary: 'Record the return visit (回访) as done or cancelled',
+      tags: ['cases'],
+      params: ZFollowUpParams,
+      body: ZFollowUpDone,
+      response: ZCaseDetail,
+      handler: async ({ actor, params, body }) => {
+        const a = actor as Actor;
+        const { c } = await caseInScope(ctx.db, a, params.id);
+        await completeFollowUp(ctx, a, c, params.followUpId, body);
+        return getCase(ctx, a, params.id);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/sla/preview',
+      access: 'case.read',
+      summary:
+        'Due times of a preset’s clocks for a receipt time (same computation as `serviceloop sla due`)',
+      tags: ['cases'],
+      query: ZSlaPreviewQuery,
+      response: ZSlaPreview,
+      handler: ({ query }) => previewDues(ctx.db, query),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/sla/calendars',
+      access: 'case.read',
+      summary: 'Business calendars: built-in and imported',
+      tags: ['cases'],
+      response: z.array(
+        z.object({
+          name: z.string(),
+          source: z.enum(['built_in', 'imported']),
+          timeZone: z.string(),
+          holidays: z.number().int(),
+          makeUpDays: z.number().int(),
+          coveredYears: z.array(z.number().int()),
+        }),
+      ),
+      handler: () => listCalendars(ctx.db),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/ratings/:token',
+      access: 'public',
+      rateLimitPerMinute: 30,
+      summary: 'The customer’s rating link: which case it rates (no sign-in)',
+      tags: ['cases'],
+      params: ZTokenParams,
+      response: z.object({ caseNumber: z.string() }),
+      handler: ({ params }) => getRatingLink(ctx, params.token),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/ratings/:token',
+      access: 'public',
+      rateLimitPerMinute: 10,
+      summary: 'Submit a 1–5 rating and a comment; the link works exactly once',
+      tags: ['cases'],
+      params: ZTokenParams,
+      body: ZRating,
+      response: z.object({ caseNumber: z.string() }),
+      handler: ({ params, body }) => submitRating(ctx, params.token, body),
+    }),
+  ];
 }
