@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { AutoComplete, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,23 @@ import { api } from '../shell/api.ts';
 import { formatDateTime } from '../shell/format.ts';
 import { useAsync } from '../shell/hooks.ts';
 import type { AuditEntry } from '../shell/types.ts';
+
+/** Actions the server records today; the filter suggests them but accepts any text. */
+const knownActions = [
+  'auth.signed_in',
+  'auth.sign_in_failed',
+  'auth.locked',
+  'customer.created',
+  'customer.updated',
+  'customer.archived',
+  'customer.revealed',
+  'customer.imported',
+  'identity.staff_created',
+  'identity.staff_updated',
+  'identity.password_reset',
+  'org.unit_created',
+  'org.unit_updated',
+];
 
 function actionColour(action: string): string {
   if (action.includes('reveal')) return 'orange';
@@ -91,16 +108,21 @@ export function AuditPage() {
       title={t('audit.title')}
       extra={
         <Space>
-          <Input.Search
-            aria-label={t('audit.action')}
-            allowClear
-            placeholder={t('audit.actionFilter')}
+          <AutoComplete
+            options={knownActions.filter((x) => x.includes(draft.trim())).map((value) => ({ value }))}
             value={draft}
-            onChange={(e) => setDraft(e.target.value)}
-            onSearch={(v) => setAction(v.trim())}
+            onChange={setDraft}
+            onSelect={(v: string) => setAction(v)}
             style={{ width: 320 }}
-            data-testid="audit-action-filter"
-          />
+          >
+            <Input.Search
+              aria-label={t('audit.action')}
+              allowClear
+              placeholder={t('audit.actionFilter')}
+              onSearch={(v) => setAction(v.trim())}
+              id="audit-action-filter"
+            />
+          </AutoComplete>
           <Select<number>
             aria-label={t('audit.limit')}
             value={limit}

@@ -80,6 +80,7 @@ export const en: Messages = {
     system: 'Administration',
   },
   shell: {
+    navigation: 'Main navigation',
     orgScope: 'Org scope',
     orgScopeAll: 'All units in scope',
     language: 'Language',

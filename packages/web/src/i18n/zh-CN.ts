@@ -78,6 +78,7 @@ export const zhCN = {
     system: '系统管理',
   },
   shell: {
+    navigation: '主导航',
     orgScope: '机构范围',
     orgScopeAll: '全部辖内机构',
     language: '语言',

@@ -76,6 +76,7 @@ export function FormModal<T extends object>({
       okText={okText ?? t('common.save')}
       cancelText={t('common.cancel')}
       width={width ?? 560}
+      destroyOnHidden
       data-testid={testId}
     >
       <Form<T> form={form} layout="vertical" onFinish={() => void submit()}>

@@ -1,6 +1,7 @@
 import { App as AntApp, ConfigProvider, Spin, theme } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AuditPage } from '../audit/AuditPage.tsx';
@@ -84,8 +85,11 @@ function AuthenticatedApp() {
 }
 
 function Localised() {
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'zh-CN';
+  useEffect(() => {
+    document.title = t('app.fullName');
+  }, [t]);
   return (
     <ConfigProvider
       locale={locale === 'en' ? enUS : zhCN}

@@ -217,7 +217,7 @@ export function ShellLayout() {
             defaultOpenKeys={['customers-group', 'system-group']}
             items={visible(nav)}
             style={{ borderInlineEnd: 'none', paddingTop: 8 }}
-            aria-label="navigation"
+            aria-label={t('shell.navigation')}
           />
         </Sider>
         <Layout style={{ background: '#f3f4f6' }}>
