@@ -63,13 +63,15 @@ try {
   await page.waitForTimeout(300);
   await shot('11-staff-form-errors');
   await page.keyboard.press('Escape');
+  await page.locator('.ant-modal:visible').waitFor({ state: 'hidden' });
   const teller = await harness.newPage();
   await signIn(teller.page, 'bj-cy.teller1');
   await teller.page.getByTestId('user-menu').waitFor();
   await teller.page.goto('/customers');
   await teller.page.getByTestId('customer-total').waitFor();
   await teller.page.locator('#org-switcher').click();
-  await teller.page.waitForTimeout(700);
+  await teller.page.locator('.ant-select-dropdown:visible .ant-select-tree-title').first().waitFor();
+  await teller.page.waitForTimeout(500);
   await teller.page.screenshot({ path: join(outDir, '12-teller-customers.png') });
   console.log(join(outDir, '12-teller-customers.png'));
   await teller.context.close();
@@ -78,6 +80,12 @@ try {
   await page.goto('/');
   await page.getByTestId('stat-customers').waitFor();
   await shot('10-home-en');
+  await page.goto('/customers');
+  await page.getByTestId('customer-total').waitFor();
+  await shot('13-customers-en');
+  await page.goto('/org-units');
+  await page.getByTestId('org-table').waitFor();
+  await shot('14-org-units-en');
 } finally {
   await harness.close();
 }

@@ -48,7 +48,12 @@ export function CustomersPage() {
       title: t('customer.name'),
       dataIndex: 'name',
       render: (v: string, c) => (
-        <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOpenId(c.id)}>
+        <Button
+          type="link"
+          size="small"
+          style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}
+          onClick={() => setOpenId(c.id)}
+        >
           {v}
         </Button>
       ),
@@ -86,7 +91,7 @@ export function CustomersPage() {
     {
       title: t('customer.homeBranch'),
       dataIndex: 'homeBranchName',
-      width: 160,
+      width: 180,
       ellipsis: true,
       render: (_, c) => scope.unitName(c.homeBranchId) || c.homeBranchName,
     },
