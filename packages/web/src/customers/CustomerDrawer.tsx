@@ -210,7 +210,8 @@ export function CustomerDrawer({
           };
           if (v.phone?.trim()) patch.phone = v.phone.trim();
           if (v.email?.trim()) patch.email = v.email.trim();
-          if (v.accountManagerId !== undefined) patch.accountManagerId = v.accountManagerId ?? null;
+          // The field exists only for users who may list staff; cleared means no manager.
+          if ('accountManagerId' in v) patch.accountManagerId = v.accountManagerId ?? null;
           setCustomer(await api.patch<Customer>(`/customers/${c.id}`, patch));
           setEditing(false);
           void message.success(t('common.saved'));

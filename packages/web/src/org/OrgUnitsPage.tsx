@@ -70,6 +70,7 @@ export function OrgUnitsPage() {
     {
       title: t('org.name'),
       key: 'name',
+      width: 280,
       render: (_, r) => (
         <strong style={{ fontWeight: r.unit.depth < 2 ? 600 : 400 }}>
           {orgUnitLabel(r.unit, i18n.language)}

@@ -21,8 +21,10 @@ export function buildOrgTree(units: readonly OrgUnit[]): OrgTreeNode[] {
     if (parent) parent.children.push(node);
     else roots.push(node);
   }
+  // Line units (regions, branches) before departments, then by code.
+  const rank: Record<OrgUnit['kind'], number> = { head_office: 0, region: 1, branch: 2, department: 3 };
   const order = (nodes: OrgTreeNode[]) => {
-    nodes.sort((a, b) => a.unit.code.localeCompare(b.unit.code));
+    nodes.sort((a, b) => rank[a.unit.kind] - rank[b.unit.kind] || a.unit.code.localeCompare(b.unit.code));
     for (const n of nodes) order(n.children);
   };
   order(roots);
