@@ -324,6 +324,17 @@ export async function callNext(
 ): Promise<TicketDetail | undefined> {
   const branch = await branchInScope(ctx, actor, input.branchId);
   const policy = policyOf(branch.id);
+  // Without the lock first: an idle counter polling an empty line must not queue behind the
+  // counters that do have somebody to call.
+  const [peek] = await ctx.db
+    .select()
+    .from(queueCounters)
+    .where(and(eq(queueCounters.id, input.counterId), eq(queueCounters.branchId, branch.id)));
+  if (peek && peek.state === 'open' && !peek.currentTicketId) {
+    const day = businessDayOf(ctx.clock().getTime(), branch.timeZone);
+    const candidates = await waitingPolicyTickets(ctx.db, branch.id, day, peek);
+    if (candidates.length === 0) return undefined;
+  }
   return ctx.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`queue:${branch.id}`}))`);
     const counter = await counterForUpdate(tx, branch.id, input.counterId);
@@ -332,7 +343,8 @@ export async function callNext(
       throw new AppError('invalid_state', 'Finish, transfer or mark the current ticket as no-show first');
     }
     const now = ctx.clock();
-    const waiting = await waitingPolicyTickets(tx, branch.id, businessDayOf(now.getTime(), branch.timeZone));
+    const day = businessDayOf(now.getTime(), branch.timeZone);
+    const waiting = await waitingPolicyTickets(tx, branch.id, day, counter);
     const chosen = pickNext(policy, waiting, { id: counter.id, skills: counter.skills }, now.getTime());
     if (!chosen) return undefined;
     const [row] = await tx

@@ -1,5 +1,5 @@
 import type { PolicyTicket, TTicket, TTicketStatus } from '@serviceloop/domain';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { queueCounters, queueTickets } from '../db/schema-queue.ts';
 
@@ -78,6 +78,8 @@ export async function waitingPolicyTickets(
   db: Executor,
   branchId: string,
   businessDay: string,
+  /** Only what this counter may call: its skills, and not targeted at another counter. */
+  forCounter?: { readonly id: string; readonly skills: readonly string[] },
 ): Promise<PolicyTicket[]> {
   const rows = await db
     .select({
@@ -94,6 +96,10 @@ export async function waitingPolicyTickets(
         eq(queueTickets.branchId, branchId),
         eq(queueTickets.status, 'waiting'),
         eq(queueTickets.businessDay, businessDay),
+        forCounter ? inArray(queueTickets.serviceCode, [...forCounter.skills, '']) : undefined,
+        forCounter
+          ? or(isNull(queueTickets.targetCounterId), eq(queueTickets.targetCounterId, forCounter.id))
+          : undefined,
       ),
     )
     .orderBy(asc(queueTickets.arrivedAt));

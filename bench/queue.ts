@@ -1,0 +1,462 @@
+/**
+ * `npm run bench:queue`: the branch queue's HTTP API under load, against the PostgreSQL that
+ * DATABASE_URL names.
+ *
+ * - Creates a scratch database next to DATABASE_URL's (dropped at the end; BENCH_KEEP_DB=true
+ *   keeps it), migrates it, seeds the demo bank plus BENCH_BRANCHES extra branches, each with the
+ *   default services and counters and counter 1 open.
+ * - Starts the real server (buildApp + listen) in a child process, with the dispatcher running,
+ *   and a floor route registered through buildApp's `extraRoutes`: it inserts one row and reads it
+ *   back — the cheapest useful request of the same framework, pool and database.
+ * - Drives it over keep-alive HTTP from this process with BENCH_CONCURRENCY requests in flight:
+ *   first the floor, then the queue. A queue worker walks its branches in turn and plays one
+ *   customer per visit: issue (kiosk, Idempotency-Key, X-Forwarded-For of the branch) → status
+ *   read → call next → status read → start → finish: 6 operations, 4 of them state changes.
+ * - Display boards of BENCH_DISPLAYS branches listen on the SSE stream; call_to_display is the
+ *   time from sending "call next" to the board receiving that ticket's `call` event.
+ *
+ * Details go to stderr; stdout gets ONE JSON line.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '@serviceloop/domain';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { z } from 'zod';
+import { buildApp } from '../packages/server/src/app.ts';
+import { loadConfig } from '../packages/server/src/config.ts';
+import { openDatabase } from '../packages/server/src/db/database.ts';
+import { migrate } from '../packages/server/src/db/migrate.ts';
+import { defineRoute } from '../packages/server/src/http/route.ts';
+import { newId } from '../packages/server/src/ids.ts';
+import { seedQueueDemo } from '../packages/server/src/queue/seed.ts';
+import { DEMO_PASSWORD, seedDemo } from '../packages/server/src/seed/demo.ts';
+
+const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const DISPLAYS = Number(process.env.BENCH_DISPLAYS ?? 16);
+const POOL = Number(process.env.BENCH_DB_POOL ?? 20);
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function fail(message: string): never {
+  log(`bench:queue: ${message}`);
+  process.exit(1);
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+// ------------------------------------------------------------------------------------------
+// Server side (child process)
+
+async function serve(url: string): Promise<void> {
+  const database = await openDatabase({ url, poolMax: POOL });
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false' }), dbPoolMax: POOL };
+  const app = await buildApp({
+    database,
+    config,
+    clock: systemClock,
+    serveWeb: false,
+    extraRoutes: (ctx) => [
+      defineRoute({
+        method: 'POST',
+        url: '/api/v1/bench/floor',
+        access: 'public',
+        summary: 'Benchmark floor: insert one row, read it back',
+        tags: ['bench'],
+        body: z.strictObject({ payload: z.string().max(100) }),
+        response: z.object({ id: z.string(), payload: z.string().optional() }),
+        handler: async ({ body }) => {
+          const [row] = await ctx.database.rows<{ id: string }>(
+            sql`insert into bench_floor (payload, at) values (${body.payload}, now()) returning id`,
+          );
+          const [back] = await ctx.database.rows<{ id: string; payload: string }>(
+            sql`select id, payload from bench_floor where id = ${row?.id}`,
+          );
+          return { id: String(back?.id), payload: back?.payload };
+        },
+      }),
+    ],
+  });
+  await app.ctx.dispatcher.start();
+  await app.fastify.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.send?.({ port });
+  process.on('message', async (m) => {
+    if (m === 'stop') {
+      app.fastify.server.closeAllConnections();
+      await app.fastify.close();
+      await app.ctx.dispatcher.stop();
+      await database.close();
+      process.exit(0);
+    }
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// Setup
+
+async function prepareDatabase(adminUrl: string, name: string): Promise<string[]> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+  await admin.query(`create database ${pg.escapeIdentifier(name)}`);
+  await admin.end();
+  const url = withDatabase(adminUrl, name);
+  const database = await openDatabase({ url });
+  await migrate(database);
+  const config = loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+  const app = await buildApp({ database, config, clock: systemClock, serveWeb: false });
+  await seedDemo(app.ctx, 40);
+  const [region] = await database.rows<{ id: string; path: string; depth: number }>(
+    sql`select id, path, depth from org_units where code = 'NORTH'`,
+  );
+  if (!region) fail('demo seed has no NORTH region');
+  const now = new Date();
+  for (let i = 0; i < BRANCHES; i++) {
+    const id = newId();
+    await database.db.execute(sql`
+      insert into org_units (id, parent_id, kind, code, name, name_en, time_zone, path, depth, active, created_at, updated_at)
+      values (${id}, ${region.id}, 'branch', ${`BENCH-${i}`}, ${`压测支行${i}`}, ${`Bench branch ${i}`},
+              'Asia/Shanghai', ${`${region.path}${id}/`}, ${region.depth + 1}, true, ${now}, ${now})`);
+  }
+  await seedQueueDemo(app.ctx);
+  await database.db.execute(sql`update queue_counters set state = 'open' where number = 1`);
+  await database.db.execute(
+    sql`create table bench_floor (id bigserial primary key, payload text not null, at timestamptz not null)`,
+  );
+  const branches = await database.rows<{ id: string }>(
+    sql`select id from org_units where code like 'BENCH-%' order by code`,
+  );
+  await app.fastify.close();
+  await database.close();
+  return branches.map((b) => b.id);
+}
+
+// ------------------------------------------------------------------------------------------
+// Client
+
+interface Response {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: http.IncomingHttpHeaders;
+}
+
+class Client {
+  private readonly agent: http.Agent;
+  constructor(
+    private readonly port: number,
+    maxSockets: number,
+  ) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  }
+
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method,
+          path,
+          agent: this.agent,
+          headers: {
+            ...headers,
+            ...(payload === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              headers: res.headers,
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+class Recorder {
+  readonly latencies: number[] = [];
+  errors = 0;
+  firstError: string | undefined;
+  recording = false;
+
+  async time<T extends Response>(op: () => Promise<T>, expect: readonly number[]): Promise<T> {
+    const start = performance.now();
+    const res = await op();
+    const ms = performance.now() - start;
+    if (!expect.includes(res.status)) {
+      this.errors++;
+      this.firstError ??= `${res.status} ${res.body.slice(0, 300)}`;
+    }
+    if (this.recording) this.latencies.push(ms);
+    return res;
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+async function runPhase(
+  name: string,
+  recorder: Recorder,
+  worker: (w: number, running: () => boolean) => Promise<void>,
+): Promise<{ opsPerS: number; p50: number; p99: number }> {
+  let running = true;
+  const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w, () => running));
+  await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
+  recorder.recording = true;
+  const start = performance.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  recorder.recording = false;
+  const elapsed = (performance.now() - start) / 1000;
+  running = false;
+  await Promise.all(workers);
+  const sorted = [...recorder.latencies].sort((a, b) => a - b);
+  const result = {
+    opsPerS: sorted.length / elapsed,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+  };
+  log(
+    `${name}: ${sorted.length} ops in ${round(elapsed, 1)} s = ${round(result.opsPerS, 0)} ops/s, p50 ${round(result.p50)} ms, p99 ${round(result.p99)} ms, errors ${recorder.errors}${recorder.firstError ? ` (first: ${recorder.firstError})` : ''}`,
+  );
+  return result;
+}
+
+interface Display {
+  readonly seen: Map<string, number>;
+  close(): void;
+}
+
+function openDisplay(port: number, branchId: string): Promise<Display> {
+  const seen = new Map<string, number>();
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/api/v1/branches/${branchId}/display/stream`,
+        headers: { accept: 'text/event-stream', 'x-forwarded-for': `10.250.${branchId.charCodeAt(30)}.1` },
+      },
+      (res) => {
+        if (res.statusCode !== 200) {
+          reject(new Error(`display stream answered ${res.statusCode}`));
+          return;
+        }
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          const at = performance.now();
+          buffer += chunk;
+          let end = buffer.indexOf('\n\n');
+          while (end >= 0) {
+            const message = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (message.includes('event: call')) {
+              const data = message.split('\n').find((l) => l.startsWith('data: '));
+              if (data) {
+                const parsed = JSON.parse(data.slice(6)) as { ticketId: string };
+                seen.set(parsed.ticketId, at);
+              }
+            }
+            end = buffer.indexOf('\n\n');
+          }
+        });
+        res.on('error', () => undefined);
+        resolve({ seen, close: () => req.destroy() });
+      },
+    );
+    req.on('error', () => undefined);
+  });
+}
+
+async function main(): Promise<void> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) fail('set DATABASE_URL to a PostgreSQL server (postgres://…)');
+  const name = `serviceloop_bench_${process.pid}`;
+  log(`setting up ${name}: demo bank + ${BRANCHES} branches …`);
+  const branches = await prepareDatabase(adminUrl, name);
+  const url = withDatabase(adminUrl, name);
+
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--serve', url],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  log(`server on 127.0.0.1:${port} (child ${child.pid}), pool ${POOL}, ${CONCURRENCY} requests in flight`);
+  const client = new Client(port, CONCURRENCY + 4);
+  let exitCode = 0;
+  try {
+    // Floor: same framework, same pool, one insert and one select per request.
+    const floorRec = new Recorder();
+    const floor = await runPhase('floor', floorRec, async (w, running) => {
+      while (running()) {
+        await floorRec.time(() => client.request('POST', '/api/v1/bench/floor', { payload: `w${w}` }), [200]);
+      }
+    });
+
+    const signIn = await client.request('POST', '/api/v1/auth/sign-in', {
+      username: 'admin',
+      password: DEMO_PASSWORD,
+    });
+    if (signIn.status !== 200) fail(`sign-in failed: ${signIn.status} ${signIn.body}`);
+    const cookie = String(signIn.headers['set-cookie']?.[0] ?? '').split(';')[0] as string;
+    const csrf = (JSON.parse(signIn.body) as { csrfToken: string }).csrfToken;
+    const staff = { cookie, 'x-csrf-token': csrf };
+
+    const counterOf = new Map<string, string>();
+    for (const b of branches) {
+      const overview = await client.request('GET', `/api/v1/branches/${b}/queue`, undefined, staff);
+      if (overview.status !== 200) fail(`overview failed: ${overview.status} ${overview.body}`);
+      const counters = (JSON.parse(overview.body) as { counters: { id: string; number: number }[] }).counters;
+      counterOf.set(b, counters.find((c) => c.number === 1)?.id as string);
+    }
+    const displays = await Promise.all(branches.slice(0, DISPLAYS).map((b) => openDisplay(port, b)));
+    const displayOf = new Map(branches.slice(0, DISPLAYS).map((b, i) => [b, displays[i] as Display]));
+    const callSent = new Map<string, { at: number; display: Display }>();
+
+    const rec = new Recorder();
+    let customers = 0;
+    const services = ['cash', 'personal', 'corporate', 'wealth'];
+    const queue = await runPhase('queue', rec, async (w, running) => {
+      const mine = branches.filter((_, i) => i % CONCURRENCY === w);
+      let k = 0;
+      while (running()) {
+        const branch = mine[k % mine.length] as string;
+        const ip = { 'x-forwarded-for': `10.${(k * 7 + w) % 200}.${w}.${k % 250}` };
+        k++;
+        const counter = counterOf.get(branch) as string;
+        const issued = await rec.time(
+          () =>
+            client.request(
+              'POST',
+              `/api/v1/branches/${branch}/tickets`,
+              { serviceCode: services[k % 4] },
+              { ...ip, 'idempotency-key': `bench-${w}-${k}-${newId()}` },
+            ),
+          [201],
+        );
+        if (issued.status !== 201) continue;
+        const ticketId = (JSON.parse(issued.body) as { ticket: { id: string } }).ticket.id;
+        await rec.time(() => client.request('GET', `/api/v1/tickets/${ticketId}`, undefined, ip), [200]);
+        const sentAt = performance.now();
+        const called = await rec.time(
+          () => client.request('POST', `/api/v1/branches/${branch}/counters/${counter}/call-next`, {}, staff),
+          [200],
+        );
+        if (called.status !== 200) continue;
+        const ticket = (JSON.parse(called.body) as { ticket: { id: string } | null }).ticket;
+        if (!ticket) continue;
+        const display = displayOf.get(branch);
+        if (display && rec.recording) callSent.set(ticket.id, { at: sentAt, display });
+        await rec.time(() => client.request('GET', `/api/v1/tickets/${ticket.id}`, undefined, ip), [200]);
+        const base = `/api/v1/branches/${branch}/tickets/${ticket.id}`;
+        await rec.time(() => client.request('POST', `${base}/start`, {}, staff), [200]);
+        await rec.time(
+          () => client.request('POST', `${base}/finish`, { outcome: 'completed' }, staff),
+          [200],
+        );
+        if (rec.recording) customers++;
+      }
+    });
+    // Let the last call events reach the boards.
+    await new Promise((r) => setTimeout(r, 1500));
+    const lags: number[] = [];
+    let missing = 0;
+    for (const [ticketId, { at, display }] of callSent) {
+      const seen = display.seen.get(ticketId);
+      if (seen === undefined) missing++;
+      else lags.push(seen - at);
+    }
+    lags.sort((a, b) => a - b);
+    log(
+      `display: ${lags.length} calls seen on ${DISPLAYS} boards, ${missing} missing, p50 ${round(percentile(lags, 0.5))} ms, p99 ${round(percentile(lags, 0.99))} ms; ${customers} customers served`,
+    );
+    for (const d of displays) d.close();
+    if (rec.errors > 0 || floorRec.errors > 0) exitCode = 1;
+    process.stdout.write(
+      `${JSON.stringify({
+        ops_per_s: round(queue.opsPerS, 0),
+        p50_ms: round(queue.p50),
+        p99_ms: round(queue.p99),
+        floor_ops_per_s: round(floor.opsPerS, 0),
+        ratio_to_floor: round(queue.opsPerS / floor.opsPerS, 3),
+        branches: BRANCHES,
+        call_to_display_p99_ms: round(percentile(lags, 0.99)),
+        call_to_display_p50_ms: round(percentile(lags, 0.5)),
+        floor_p99_ms: round(floor.p99),
+        concurrency: CONCURRENCY,
+        seconds: SECONDS,
+        errors: rec.errors + floorRec.errors,
+        display_missing: missing,
+      })}\n`,
+    );
+  } finally {
+    client.close();
+    child.send('stop');
+    await new Promise((r) => child.once('exit', r));
+    if (process.env.BENCH_KEEP_DB !== 'true') {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+      await admin.end();
+    }
+  }
+  process.exit(exitCode);
+}
+
+if (process.argv[2] === '--serve') {
+  serve(process.argv[3] as string).catch((error: unknown) => {
+    log(`bench:queue server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    log(`bench:queue: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  });
+}
