@@ -5,7 +5,7 @@ import { type AnyRoute, defineRoute } from '../http/route.ts';
 import { scopePathFor } from '../http/scope.ts';
 import type { Actor } from '../identity/actor.ts';
 import { listApprovals } from './approvals.ts';
-import { listCalendars } from './calendars.ts';
+import { listCalendars, loadCalendar } from './calendars.ts';
 import {
   ZApproval,
   ZCaseActionResult,
@@ -186,7 +186,7 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
       tags: ['cases'],
       query: ZSlaPreviewQuery,
       response: ZSlaPreview,
-      handler: ({ query }) => previewDues(ctx.db, query),
+      handler: ({ query }) => previewDues((name) => loadCalendar(ctx.db, name), query),
     }),
     defineRoute({
       method: 'GET',

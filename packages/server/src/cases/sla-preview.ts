@@ -1,12 +1,46 @@
-import { AppError, computePresetDues, DEFAULT_CALENDAR_FOR_PRESET } from '@serviceloop/domain';
+import {
+  AppError,
+  computePresetDues,
+  DEFAULT_CALENDAR_FOR_PRESET,
+  localInstant,
+  type TBusinessCalendar,
+  toZonedDateTime,
+} from '@serviceloop/domain';
 import { z } from 'zod';
-import type { Executor } from '../db/database.ts';
-import { loadCalendar } from './calendars.ts';
+
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const LOCAL = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/**
+ * The receipt instant: ISO 8601 with an offset (2026-12-23T10:00:00Z), or a local date-time
+ * without one (2026-12-23T10:00, 2026-12-23 = midnight) read in the calendar's time zone.
+ */
+export function parseReceived(text: string, timeZone: string): Date {
+  const value = text.trim();
+  if (WITH_OFFSET.test(value)) {
+    const at = new Date(value);
+    if (!Number.isNaN(at.getTime())) return at;
+  }
+  const m = LOCAL.exec(value);
+  if (m) {
+    const midnightUtc = new Date(`${m[1]}T00:00:00Z`);
+    if (!Number.isNaN(midnightUtc.getTime())) {
+      const date = toZonedDateTime('UTC', midnightUtc).toPlainDate();
+      const at = localInstant(timeZone, date, Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0));
+      return new Date(at.getTime() + Number(m[4] ?? 0) * 1000);
+    }
+  }
+  throw new AppError('validation_failed', `Not an ISO 8601 time: ${text}`, {
+    issues: [
+      { path: 'received', message: 'e.g. 2026-12-23T10:00:00Z or 2026-12-23T10:00 (calendar time zone)' },
+    ],
+  });
+}
 
 export const ZSlaPreviewQuery = z.strictObject({
   preset: z.string().min(1).max(64),
-  /** The instant the clock starts, ISO 8601 with an offset (e.g. 2026-12-23T10:00:00Z). */
-  received: z.iso.datetime({ offset: true }),
+  /** When the clock starts: ISO 8601 with an offset, or local time in the calendar's zone. */
+  received: z.string().trim().min(10).max(40),
   clock: z.string().min(1).max(64).optional(),
   calendar: z.string().min(1).max(64).optional(),
 });
@@ -27,13 +61,16 @@ export type TSlaPreview = z.infer<typeof ZSlaPreview>;
  * the admin preview (`GET /api/v1/sla/preview`) and `serviceloop sla due`. The calendar is a
  * built-in one, an imported one (by name), or the preset's default.
  */
-export async function previewDues(db: Executor, query: TSlaPreviewQuery): Promise<TSlaPreview> {
+export async function previewDues(
+  calendarByName: (name: string) => Promise<TBusinessCalendar>,
+  query: TSlaPreviewQuery,
+): Promise<TSlaPreview> {
   const calendarName = query.calendar ?? DEFAULT_CALENDAR_FOR_PRESET[query.preset];
   if (!calendarName) {
     throw new AppError('validation_failed', `Preset ${query.preset} has no default calendar; pass one`);
   }
-  const receivedAt = new Date(query.received);
-  const calendar = await loadCalendar(db, calendarName);
+  const calendar = await calendarByName(calendarName);
+  const receivedAt = parseReceived(query.received, calendar.timeZone);
   const all = computePresetDues({ preset: query.preset, receivedAt, calendar });
   const dues = query.clock ? all.filter((d) => d.clock === query.clock) : all;
   if (dues.length === 0) {

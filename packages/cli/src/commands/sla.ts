@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { BUILT_IN_CALENDARS, type TBusinessCalendar } from '@serviceloop/domain';
+import { importCalendar, listCalendars, loadCalendar } from '@serviceloop/server/cases/calendars';
+import { previewDues, type TSlaPreview } from '@serviceloop/server/cases/sla-preview';
+import type { Command } from 'commander';
+import { withContext } from '../context.ts';
+
+export interface SlaDueOptions {
+  readonly preset: string;
+  readonly clock: string;
+  readonly received: string;
+  readonly calendar?: string | undefined;
+}
+
+/**
+ * `serviceloop sla due`: the engine's own computation. Built-in calendars need no database;
+ * an imported calendar is read from the configured one.
+ */
+export async function slaDue(options: SlaDueOptions): Promise<TSlaPreview> {
+  const query = {
+    preset: options.preset,
+    clock: options.clock,
+    received: options.received,
+    ...(options.calendar ? { calendar: options.calendar } : {}),
+  };
+  const builtIn = (name: string): TBusinessCalendar | undefined => BUILT_IN_CALENDARS[name];
+  if (!options.calendar || builtIn(options.calendar)) {
+    return previewDues(async (name) => {
+      const calendar = builtIn(name);
+      if (!calendar) throw new Error(`Unknown calendar ${name}`);
+      return calendar;
+    }, query);
+  }
+  return withContext((ctx) => previewDues((name) => loadCalendar(ctx.db, name), query));
+}
+
+export function registerSla(program: Command): void {
+  const sla = program.command('sla').description('SLA clocks: due times of the regulatory presets');
+  sla
+    .command('due')
+    .description(
+      'Print the due (breach) instant of a preset clock as ISO 8601 — the computation the engine uses',
+    )
+    .requiredOption('--preset <name>', 'cn-nfra-2020, uk-fca-disp or us-cfpb')
+    .requiredOption(
+      '--clock <name>',
+      'e.g. decision, decision_extended, review_request, review_decision; summary_resolution, final_response, payment_final, payment_final_exceptional; response',
+    )
+    .requiredOption(
+      '--received <iso>',
+      'receipt time: 2026-12-23T10:00:00Z, or local time in the calendar zone (2026-12-23T10:00)',
+    )
+    .option(
+      '--calendar <name>',
+      "built-in (cn-2026, uk-ew-2026, us-federal-2026) or imported calendar; default: the preset's",
+    )
+    .action(async (opts: { preset: string; clock: string; received: string; calendar?: string }) => {
+      const preview = await slaDue(opts);
+      process.stdout.write(`${preview.dues[0]?.due}\n`);
+    });
+}
+
+export function registerCalendar(program: Command): void {
+  const calendar = program
+    .command('calendar')
+    .description('Business calendars (working days, holidays, make-up days)');
+  calendar
+    .command('import')
+    .description('Import holidays and make-up working days (调休) from an iCalendar file under a name')
+    .requiredOption('--name <name>', 'calendar name, e.g. cn-2027 (built-in names are reserved)')
+    .option('--time-zone <zone>', 'IANA time zone when the file has no X-WR-TIMEZONE, e.g. Asia/Shanghai')
+    .argument('<file>', '.ics file')
+    .action(async (file: string, opts: { name: string; timeZone?: string }) => {
+      const ics = readFileSync(file, 'utf8');
+      const { summary, warnings } = await withContext((ctx) =>
+        importCalendar(ctx, { name: opts.name, ics, fileName: basename(file), timeZone: opts.timeZone }),
+      );
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(
+        `Imported ${summary.name} (${summary.timeZone}): ${summary.holidays} holidays, ${summary.makeUpDays} make-up days, years ${summary.coveredYears.join(', ')}\n`,
+      );
+    });
+  calendar
+    .command('list')
+    .description('List built-in and imported calendars')
+    .action(async () => {
+      const all = await withContext((ctx) => listCalendars(ctx.db));
+      for (const c of all) {
+        process.stdout.write(
+          `${c.name}\t${c.source}\t${c.timeZone}\t${c.holidays} holidays\t${c.makeUpDays} make-up days\n`,
+        );
+      }
+    });
+}
