@@ -114,6 +114,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
+        // Only behind HTTPS: on a plain-HTTP branch LAN it would break every asset request.
+        upgradeInsecureRequests: options.config.cookieSecure ? [] : null,
       },
     },
   });

@@ -10,6 +10,21 @@ describe('masking', () => {
   it('never shows the birth date part of a resident ID', () => {
     expect(maskIdNumber('11010519491231002X')).toBe('110105********002X');
   });
+  it('hides at least half of any identifier, of any length, and keeps its length', () => {
+    expect(maskIdNumber('E12345678')).toBe('E1*****78');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }).chain((n) => fc.stringMatching(new RegExp(`^[0-9A-Z]{${n}}$`))),
+        (s) => {
+          const masked = maskIdNumber(s);
+          expect(masked.length).toBe(s.length);
+          const hidden = [...masked].filter((c) => c === '*').length;
+          if (s.length < 18) expect(hidden).toBeGreaterThanOrEqual(Math.ceil(s.length / 2));
+          else expect(masked.slice(6, 14)).toBe('********');
+        },
+      ),
+    );
+  });
   it('never reveals more than the unmasked ends, whatever the input', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 0, maxLength: 30 }), (s) => {

@@ -123,10 +123,15 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, phone.length - 4)}****`;
 }
 
-/** 110101199003071234 → 110101********1234: region and last four, nothing that identifies a birthday. */
+/**
+ * 110101199003071234 → 110101********1234: region and last four, never the birth date (the
+ * usual display of an 18-character resident ID). Other documents (passports like E12345678, old
+ * 15-digit IDs) keep at most a quarter of their characters at each end, so at least half is hidden.
+ */
 export function maskIdNumber(id: string): string {
-  if (id.length <= 8) return `${id.slice(0, 2)}${'*'.repeat(Math.max(0, id.length - 2))}`;
-  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
+  if (id.length >= 18) return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
+  const keep = Math.floor(id.length / 4);
+  return `${id.slice(0, keep)}${'*'.repeat(id.length - 2 * keep)}${keep > 0 ? id.slice(-keep) : ''}`;
 }
 
 export function maskEmail(email: string): string {
