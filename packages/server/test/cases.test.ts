@@ -1,4 +1,4 @@
-import { computeDue, UK_EW_2026_CALENDAR } from '@serviceloop/domain';
+import { CN_2026_CALENDAR, computeDue, UK_EW_2026_CALENDAR } from '@serviceloop/domain';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSlaTick } from '../src/cases/worker.ts';
@@ -296,6 +296,8 @@ describe.each(engines)('cases on %s', (engine) => {
     expect((await call(env, 'GET', `/api/v1/ratings/${token}`)).statusCode).toBe(409);
     expect((await call(env, 'GET', `/api/v1/ratings/${'x'.repeat(32)}`)).statusCode).toBe(404);
 
+    const inbox = await call(env, 'GET', '/api/v1/cases/follow-ups', { session: await as(h) });
+    expect((inbox.json() as { id: string }[]).map((f) => f.id)).toContain(body.followUps[0]?.id);
     const done = await call(env, 'POST', `/api/v1/cases/${id}/follow-ups/${body.followUps[0]?.id}/complete`, {
       session: await as(h),
       payload: { note: '客户满意' },
@@ -317,6 +319,55 @@ describe.each(engines)('cases on %s', (engine) => {
     const reopened = await act(h, id, { type: 'reopen', reason: '客户再次来电' });
     expect(reopened.statusCode, reopened.body).toBe(200);
     expect((reopened.json() as Detail).clocks.find((c) => c.role === 'resolution')?.state).toBe('running');
+  });
+
+  it('a complex complaint’s decision period goes 15 → 30 days, and 30 more only with approval and notice', async () => {
+    const h = 'bj-cy.complaints';
+    const d = await create(h, complaint(bjcy));
+    const due = (x: Detail) =>
+      new Date(x.clocks.find((c) => c.role === 'resolution')?.dueAt as string).getTime();
+    const url = `/api/v1/cases/${d.case.id}/resolution-extension`;
+    const first = await call(env, 'POST', url, { session: await as(h), payload: { reason: '需调取监控' } });
+    expect(first.statusCode, first.body).toBe(200);
+    const extended = first.json() as Detail;
+    const receivedAt = new Date((d.case as unknown as { receivedAt: string }).receivedAt);
+    const engine = (
+      clock: string,
+      extensions: { id: string; approvedBy: string; customerNotifiedAt: Date }[],
+    ) =>
+      computeDue({
+        preset: 'cn-nfra-2020',
+        clock,
+        receivedAt,
+        calendar: CN_2026_CALENDAR,
+        extensions,
+      }).getTime();
+    expect(due(d)).toBe(engine('decision', []));
+    expect(due(extended)).toBe(engine('decision_extended', []));
+    expect(due(extended)).toBeGreaterThan(due(d));
+    expect(extended.timeline.map((t) => t.type)).toContain('case.resolution_extended');
+    const further = { step: 'further_30_approved', reason: '涉及第三方机构', customerNotified: true };
+    expect((await call(env, 'POST', url, { session: await as(h), payload: further })).statusCode).toBe(403);
+    const unnoticed = await call(env, 'POST', url, {
+      session: await as('bj-cy.manager'),
+      payload: { ...further, customerNotified: false },
+    });
+    expect(unnoticed.statusCode).toBe(400);
+    const approved = await call(env, 'POST', url, { session: await as('bj-cy.manager'), payload: further });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(due(approved.json() as Detail)).toBe(
+      engine('decision_extended', [
+        { id: 'further_30_approved', approvedBy: 'x', customerNotifiedAt: new Date() },
+      ]),
+    );
+    expect(
+      (await call(env, 'POST', url, { session: await as('bj-cy.manager'), payload: further })).statusCode,
+    ).toBe(409);
+    const audits = await env.database.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, d.case.id), eq(auditLog.action, 'case.resolution_extended')));
+    expect(audits).toHaveLength(2);
   });
 
   it('a repeated complaint merges into the first; withdrawal keeps the record', async () => {
@@ -350,9 +401,11 @@ describe.each(engines)('cases on %s', (engine) => {
       [manager, 'POST', `/api/v1/cases/${closedOther}/compensations/${compId}/approve`, {}],
       [manager, 'POST', `/api/v1/cases/${closedOther}/compensations/${compId}/decline`, { reason: 'x' }],
       [me, 'POST', `/api/v1/cases/${closedOther}/follow-ups/${closedOther}/complete`, {}],
+      [me, 'POST', `/api/v1/cases/${closedOther}/resolution-extension`, {}],
       [me, 'POST', '/api/v1/cases', complaint(bjhd)],
       [me, 'GET', `/api/v1/cases?orgUnitId=${bjhd}`, undefined],
       [manager, 'GET', `/api/v1/cases/approvals?orgUnitId=${bjhd}`, undefined],
+      [me, 'GET', `/api/v1/cases/follow-ups?orgUnitId=${bjhd}`, undefined],
       [manager, 'GET', `/api/v1/cases/reports/summary?orgUnitId=${bjhd}`, undefined],
       [manager, 'GET', `/api/v1/cases/reports/export.csv?orgUnitId=${bjhd}`, undefined],
     ];

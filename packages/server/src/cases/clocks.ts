@@ -1,4 +1,5 @@
 import {
+  AppError,
   type CaseServiceLevel,
   type ClockSchedule,
   clockSchedule,
@@ -11,6 +12,7 @@ import {
   type Severity,
   startClock,
   stopClock,
+  type TAppliedExtension,
   type TBusinessCalendar,
   type TCase,
   type TCaseEvent,
@@ -25,7 +27,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { caseSlaClocks, caseSlaNotifications } from '../db/schema-cases.ts';
 import { newId } from '../ids.ts';
-import { pausesFromJson } from './records.ts';
+import { extensionsFromJson, pausesFromJson } from './records.ts';
 
 export type ClockRow = typeof caseSlaClocks.$inferSelect;
 export type ClockRole = PolicyClockRole | 'review_decision';
@@ -108,6 +110,7 @@ export interface LoadedClock {
   readonly row: ClockRow;
   readonly state: TClockState;
   readonly definition: TClockDefinition;
+  readonly extensions: TAppliedExtension[];
 }
 
 export async function loadCaseClocks(tx: Executor, caseId: string): Promise<LoadedClock[]> {
@@ -124,6 +127,7 @@ export async function loadCaseClocks(tx: Executor, caseId: string): Promise<Load
     row,
     state: clockStateOf(row, fired.get(row.id) ?? []),
     definition: ZClockDefinition.parse(row.definition),
+    extensions: extensionsFromJson(row.extensions),
   }));
 }
 
@@ -249,6 +253,7 @@ export async function applyEventsToClocks(
             definition: l.definition,
             calendar,
             pauses: pausesSince(after.pauses, l.state.startedAt),
+            extensions: l.extensions,
             now,
           });
           await save(tx, l, next, calendar, now);
@@ -352,4 +357,62 @@ export function riskOf(
     if (c.state !== 'stopped' && c.warnAt && now.getTime() >= c.warnAt.getTime()) risk = 'warning';
   }
   return risk;
+}
+
+export type ExtensionStep = 'complex_30' | 'further_30_approved';
+
+/**
+ * Extends the resolution period of a complaint under cn-nfra-2020: a complex case moves from
+ * the 15-day `decision` clock to the 30-day `decision_extended` one; a further 30 days need an
+ * approver and notice to the customer. Only before the breach. The clock is re-armed as a new
+ * generation, so the warning fires again relative to the new due time.
+ */
+export async function extendResolutionClock(
+  tx: Executor,
+  after: TCase,
+  step: ExtensionStep,
+  approverId: string,
+  calendar: TBusinessCalendar,
+  now: Date,
+): Promise<{ from: string; to: string; previousDueAt: Date; dueAt: Date }> {
+  const loaded = await loadCaseClocks(tx, after.id);
+  const clock = loaded.find((l) => l.row.role === 'resolution' && !l.state.stoppedAt);
+  if (!clock) throw new AppError('invalid_state', 'The resolution clock is not running');
+  if (now.getTime() >= clock.state.dueAt.getTime()) {
+    throw new AppError('invalid_state', 'The resolution period has already ended; it cannot be extended');
+  }
+  let definition = clock.definition;
+  let extensions = clock.extensions;
+  if (step === 'complex_30') {
+    if (definition.name !== 'decision') {
+      throw new AppError('invalid_state', 'Only the 15-day decision period can be extended to 30 days');
+    }
+    definition = resolveClock('cn-nfra-2020', 'decision_extended');
+  } else {
+    if (definition.name !== 'decision_extended' || extensions.some((e) => e.id === 'further_30_approved')) {
+      throw new AppError('invalid_state', 'The further 30 days follow the 30-day extension, once');
+    }
+    extensions = [
+      ...extensions,
+      { id: 'further_30_approved', approvedBy: approverId, approvedAt: now, customerNotifiedAt: now },
+    ];
+  }
+  const refreshed = refreshClock(clock.state, {
+    definition,
+    calendar,
+    pauses: pausesSince(after.pauses, clock.state.startedAt),
+    extensions,
+    now,
+  });
+  const next: TClockState = { ...refreshed, generation: clock.state.generation + 1 };
+  await tx
+    .update(caseSlaClocks)
+    .set({ ...derivedColumns(next, calendar), definition, extensions, updatedAt: now })
+    .where(eq(caseSlaClocks.id, clock.row.id));
+  return {
+    from: clock.definition.name,
+    to: definition.name,
+    previousDueAt: clock.state.dueAt,
+    dueAt: next.dueAt,
+  };
 }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, type TCase } from '@serviceloop/domain';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, like } from 'drizzle-orm';
 import { appendAudit, auditActor } from '../audit/service.ts';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
+import { orgUnits } from '../db/schema.ts';
 import { caseFollowUps, caseRatingTokens, cases, caseTimeline } from '../db/schema-cases.ts';
 import { appendEvents } from '../events/outbox.ts';
 import type { Actor } from '../identity/actor.ts';
@@ -185,4 +186,44 @@ export async function completeFollowUp(
       details: { followUpId, status: input.status },
     });
   });
+}
+
+export interface FollowUpItem {
+  readonly id: string;
+  readonly caseId: string;
+  readonly caseNumber: string;
+  readonly subject: string;
+  readonly orgUnitId: string;
+  readonly assigneeId: string | null;
+  readonly dueAt: string;
+  readonly status: string;
+  readonly overdue: boolean;
+}
+
+/** Return visits in scope, soonest first (the workbench's follow-up list). */
+export async function listFollowUps(
+  ctx: ServerContext,
+  scopePath: string,
+  status: 'scheduled' | 'done' | 'cancelled',
+): Promise<FollowUpItem[]> {
+  const now = ctx.clock();
+  const rows = await ctx.db
+    .select({ f: caseFollowUps, number: cases.number, subject: cases.subject })
+    .from(caseFollowUps)
+    .innerJoin(cases, eq(cases.id, caseFollowUps.caseId))
+    .innerJoin(orgUnits, eq(orgUnits.id, caseFollowUps.orgUnitId))
+    .where(and(like(orgUnits.path, `${scopePath}%`), eq(caseFollowUps.status, status)))
+    .orderBy(asc(caseFollowUps.dueAt))
+    .limit(500);
+  return rows.map(({ f, number, subject }) => ({
+    id: f.id,
+    caseId: f.caseId,
+    caseNumber: number,
+    subject,
+    orgUnitId: f.orgUnitId,
+    assigneeId: f.assigneeId,
+    dueAt: f.dueAt.toISOString(),
+    status: f.status,
+    overdue: f.status === 'scheduled' && f.dueAt.getTime() < now.getTime(),
+  }));
 }

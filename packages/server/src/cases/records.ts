@@ -1,4 +1,12 @@
-import { AppError, type TCase, type TPause, ZCase, ZPause } from '@serviceloop/domain';
+import {
+  AppError,
+  type TAppliedExtension,
+  type TCase,
+  type TPause,
+  ZAppliedExtension,
+  ZCase,
+  ZPause,
+} from '@serviceloop/domain';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE_KEYS = new Set(['from', 'to']);
@@ -29,4 +37,9 @@ export function caseFromRecord(record: unknown): TCase {
 export function pausesFromJson(value: unknown): TPause[] {
   const revived = revive(value, 'pauses');
   return Array.isArray(revived) ? revived.map((p) => ZPause.parse(p)) : [];
+}
+
+export function extensionsFromJson(value: unknown): TAppliedExtension[] {
+  const revived = revive(value, 'extensions');
+  return Array.isArray(revived) ? revived.map((e) => ZAppliedExtension.parse(e)) : [];
 }

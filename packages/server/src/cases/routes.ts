@@ -14,16 +14,16 @@ import {
   ZCaseListItem,
   ZCaseListQuery,
 } from './contracts.ts';
-import { completeFollowUp, getRatingLink, submitRating } from './follow-up.ts';
+import { completeFollowUp, getRatingLink, listFollowUps, submitRating } from './follow-up.ts';
 import { caseReport, exportCasesCsv, ZCaseReport, ZReportQuery } from './reports.ts';
-import { actOnCase, caseInScope, createCase, getCase, listCases } from './service.ts';
+import { actOnCase, caseInScope, createCase, extendResolutionPeriod, getCase, listCases } from './service.ts';
 import { previewDues, ZSlaPreview, ZSlaPreviewQuery } from './sla-preview.ts';
 
 const ZIdParams = z.strictObject({ id: z.uuid() });
 const ZCompensationParams = z.strictObject({ id: z.uuid(), compensationId: z.string().min(1).max(100) });
 const ZFollowUpParams = z.strictObject({ id: z.uuid(), followUpId: z.uuid() });
 const ZTokenParams = z.strictObject({ token: z.string().min(16).max(100) });
-const ZNote = z.strictObject({ note: z.string().trim().max(500).optional() });
+const ZEmpty = z.strictObject({});
 const ZDecline = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 const ZFollowUpDone = z.strictObject({
   status: z.enum(['done', 'cancelled']).default('done'),
@@ -76,6 +76,34 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
       handler: async ({ actor, query }) => {
         const a = actor as Actor;
         return listApprovals(ctx, await scopePathFor(ctx.db, a, query.orgUnitId), query.status);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/follow-ups',
+      access: 'case.read',
+      summary: 'Return visits (回访) in scope, soonest first',
+      tags: ['cases'],
+      query: z.strictObject({
+        orgUnitId: z.uuid().optional(),
+        status: z.enum(['scheduled', 'done', 'cancelled']).default('scheduled'),
+      }),
+      response: z.array(
+        z.object({
+          id: z.uuid(),
+          caseId: z.uuid(),
+          caseNumber: z.string(),
+          subject: z.string(),
+          orgUnitId: z.uuid(),
+          assigneeId: z.uuid().nullable(),
+          dueAt: z.string(),
+          status: z.string(),
+          overdue: z.boolean(),
+        }),
+      ),
+      handler: async ({ actor, query }) => {
+        const a = actor as Actor;
+        return listFollowUps(ctx, await scopePathFor(ctx.db, a, query.orgUnitId), query.status);
       },
     }),
     defineRoute({
@@ -137,7 +165,7 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
       summary: 'Approve a compensation above the requester’s authority (never one’s own)',
       tags: ['cases'],
       params: ZCompensationParams,
-      body: ZNote,
+      body: ZEmpty,
       response: ZCaseActionResult,
       handler: ({ actor, params }) =>
         actOnCase(ctx, actor as Actor, params.id, {
@@ -160,6 +188,22 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
           compensationId: params.compensationId,
           reason: body.reason,
         }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/cases/:id/resolution-extension',
+      access: 'case.supervise',
+      summary:
+        'Extend the resolution period (cn-nfra-2020): complex case 15 → 30 days; a further 30 with approval (case.approve) and notice to the customer',
+      tags: ['cases'],
+      params: ZIdParams,
+      body: z.strictObject({
+        step: z.enum(['complex_30', 'further_30_approved']).default('complex_30'),
+        reason: z.string().trim().min(1).max(2000).optional(),
+        customerNotified: z.boolean().default(false),
+      }),
+      response: ZCaseDetail,
+      handler: ({ actor, params, body }) => extendResolutionPeriod(ctx, actor as Actor, params.id, body),
     }),
     defineRoute({
       method: 'POST',

@@ -12,19 +12,33 @@ import {
   type TCaseEvent,
   transition,
 } from '@serviceloop/domain';
-import { and, asc, count, desc, eq, isNull, like, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, like, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { appendAudit, auditActor } from '../audit/service.ts';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 import { customers, orgUnits, users } from '../db/schema.ts';
-import { caseCompensationApprovals, caseFollowUps, cases, caseTimeline } from '../db/schema-cases.ts';
+import {
+  caseCompensationApprovals,
+  caseFollowUps,
+  caseSlaClocks,
+  cases,
+  caseTimeline,
+} from '../db/schema-cases.ts';
 import { appendEvents } from '../events/outbox.ts';
 import { type Actor, assertInScope } from '../identity/actor.ts';
 import { newId } from '../ids.ts';
 import { getOrgUnitInScope } from '../org/service.ts';
 import { DEFAULT_CASE_CALENDAR, loadCalendar } from './calendars.ts';
-import { applyEventsToClocks, loadCaseClocks, riskOf, SLA_POLICY, startCaseClocks } from './clocks.ts';
+import {
+  applyEventsToClocks,
+  type ExtensionStep,
+  extendResolutionClock,
+  loadCaseClocks,
+  riskOf,
+  SLA_POLICY,
+  startCaseClocks,
+} from './clocks.ts';
 import type {
   TCaseActionResult,
   TCaseDetail,
@@ -448,10 +462,23 @@ export async function listCases(
     .from(cases)
     .innerJoin(orgUnits, eq(orgUnits.id, cases.orgUnitId))
     .where(where);
-  const clockRows = await Promise.all(rows.map((r) => loadCaseClocks(ctx.db, r.c.id)));
+  const ids = rows.map((r) => r.c.id);
+  const clockRows =
+    ids.length > 0
+      ? await ctx.db
+          .select({
+            caseId: caseSlaClocks.caseId,
+            state: caseSlaClocks.state,
+            dueAt: caseSlaClocks.dueAt,
+            warnAt: caseSlaClocks.warnAt,
+            stoppedAt: caseSlaClocks.stoppedAt,
+          })
+          .from(caseSlaClocks)
+          .where(inArray(caseSlaClocks.caseId, ids))
+      : [];
   return {
     total: total?.n ?? 0,
-    items: rows.map((r, i) => ({
+    items: rows.map((r) => ({
       id: r.c.id,
       number: r.c.number,
       type: r.c.type as TCaseListItem['type'],
@@ -467,11 +494,68 @@ export async function listCases(
       receivedAt: r.c.receivedAt.toISOString(),
       nextDueAt: r.nextDue ? new Date(r.nextDue).toISOString() : null,
       risk: riskOf(
-        (clockRows[i] ?? []).map((k) => k.row),
+        clockRows.filter((k) => k.caseId === r.c.id),
         now,
       ),
       compensationMinor: r.c.compensationMinor,
       currency: r.c.currency,
     })),
   };
+}
+
+/** Extends a complaint's resolution period (cn-nfra-2020); audited and on the timeline. */
+export async function extendResolutionPeriod(
+  ctx: ServerContext,
+  actor: Actor,
+  id: string,
+  input: { step: ExtensionStep; reason?: string | undefined; customerNotified: boolean },
+): Promise<TCaseDetail> {
+  await ctx.db.transaction(async (tx) => {
+    const { c: row } = await caseInScope(tx, actor, id);
+    const c = caseFromRecord(row.record);
+    if (input.step === 'further_30_approved') {
+      if (!actor.permissions.has('case.approve')) {
+        throw new AppError('forbidden', 'The further 30 days need an approver (case.approve)');
+      }
+      if (!input.customerNotified) {
+        throw new AppError('validation_failed', 'Notify the customer of the further extension first', {
+          issues: [{ path: 'customerNotified', message: 'must be true' }],
+        });
+      }
+    }
+    if (['closed', 'merged', 'withdrawn'].includes(c.state)) {
+      throw new AppError('invalid_state', `Cannot extend a case that is ${c.state}`);
+    }
+    const now = ctx.clock();
+    const calendar = await loadCalendar(tx, row.calendarId);
+    const change = await extendResolutionClock(tx, c, input.step, actor.userId, calendar, now);
+    const data = {
+      step: input.step,
+      reason: input.reason ?? null,
+      from: change.from,
+      to: change.to,
+      previousDueAt: change.previousDueAt.toISOString(),
+      dueAt: change.dueAt.toISOString(),
+    };
+    await recordEvents(tx, ctx, c, row.orgUnitId, [
+      {
+        type: 'case.resolution_extended',
+        caseId: c.id,
+        at: now,
+        actorId: actor.userId,
+        from: c.state,
+        to: c.state,
+        data,
+      },
+    ]);
+    await appendAudit(tx, ctx.clock, auditActor(actor), {
+      action: 'case.resolution_extended',
+      orgUnitId: row.orgUnitId,
+      targetType: 'case',
+      targetId: c.id,
+      details: { number: c.number, ...data },
+    });
+    await tx.update(cases).set({ updatedAt: now }).where(eq(cases.id, id));
+  });
+  return getCase(ctx, actor, id);
 }

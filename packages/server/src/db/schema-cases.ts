@@ -121,6 +121,8 @@ export const caseSlaClocks = pgTable(
     /** First warning instant (null while suspended by a pause). */
     warnAt: ts('warn_at'),
     pauses: jsonb('pauses').notNull(),
+    /** Applied extensions of the definition (e.g. cn-nfra-2020 further_30_approved). */
+    extensions: jsonb('extensions').notNull().default([]),
     state: text('state').notNull(),
     stoppedAt: ts('stopped_at'),
     /** Earliest scheduled notification not yet fired; null when nothing more can fire. */

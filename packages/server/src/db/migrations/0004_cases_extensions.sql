@@ -1,0 +1,1 @@
+ALTER TABLE "case_sla_clocks" ADD COLUMN "extensions" jsonb DEFAULT '[]'::jsonb NOT NULL;
