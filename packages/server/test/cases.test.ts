@@ -377,6 +377,14 @@ describe.each(engines)('cases on %s', (engine) => {
     const merged = await act(h, second.case.id, { type: 'merge', intoCaseId: first.case.id });
     expect(merged.statusCode, merged.body).toBe(200);
     expect((merged.json() as Detail).case.state).toBe('merged');
+    // Malformed ids are "not found" or "invalid", never a server error.
+    expect((await act(h, first.case.id, { type: 'merge', intoCaseId: 'not-a-uuid' })).statusCode).toBe(404);
+    expect((await act(h, first.case.id, { type: 'assign', assigneeId: 'nobody' })).statusCode).toBe(404);
+    const badIntake = await call(env, 'POST', '/api/v1/cases', {
+      session: await as(h),
+      payload: complaint('BJ-CY', { assigneeId: 'x' }),
+    });
+    expect(badIntake.statusCode).toBe(400);
     const withdrawn = await act(h, first.case.id, { type: 'withdraw', reason: '客户撤诉' });
     expect((withdrawn.json() as Detail).case.state).toBe('withdrawn');
     const got = await call(env, 'GET', `/api/v1/cases/${second.case.id}`, { session: await as(h) });

@@ -11,6 +11,9 @@ import { z } from 'zod';
 
 /** Intake: the domain's create request plus an optional compensation offered on the spot. */
 export const ZCaseIntakeRequest = ZCreateCaseRequest.extend({
+  // The server's ids are UUIDs: checked here so a malformed one is a 400, not a database error.
+  orgUnitId: z.uuid(),
+  assigneeId: z.uuid().nullable().default(null),
   compensation: z
     .strictObject({
       amount: ZMoney,

@@ -84,6 +84,7 @@ function projection(c: TCase, now: Date) {
 
 /** A case the actor may see, with its org unit; other branches' cases are "not found". */
 export async function caseInScope(db: Executor, actor: Actor, id: string) {
+  if (!UUID.test(id)) throw new AppError('not_found', 'Case not found');
   const [row] = await db
     .select({ c: cases, path: orgUnits.path, unitName: orgUnits.name, timeZone: orgUnits.timeZone })
     .from(cases)
@@ -93,8 +94,11 @@ export async function caseInScope(db: Executor, actor: Actor, id: string) {
   return row as NonNullable<typeof row>;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 async function assertUserInScope(db: Executor, actor: Actor, userId: string | null | undefined) {
   if (!userId) return;
+  if (!UUID.test(userId)) throw new AppError('not_found', 'User not found');
   const [u] = await db
     .select({ path: orgUnits.path })
     .from(users)
