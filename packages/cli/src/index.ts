@@ -12,6 +12,7 @@ import {
 } from '@serviceloop/server';
 import { Command, CommanderError } from 'commander';
 import { registerBacktest } from './commands/backtest.ts';
+import { registerCalendar, registerSla } from './commands/sla.ts';
 import { withContext } from './context.ts';
 
 export function buildProgram(): Command {
@@ -96,6 +97,8 @@ export function buildProgram(): Command {
     });
 
   registerBacktest(program);
+  registerSla(program);
+  registerCalendar(program);
   return program;
 }
 
