@@ -118,6 +118,26 @@ describe.each(engines)('cases on %s', (engine) => {
     expect(audits.map((a) => a.action).sort()).toEqual(['case.compensation_granted', 'case.created']);
   });
 
+  it('a retried intake with the same Idempotency-Key records one case', async () => {
+    const session = await as('bj-cy.teller1');
+    const headers = { 'idempotency-key': 'counter-3-20261123-0001' };
+    const payload = complaint(bjcy, { subject: '重复提交测试' });
+    const [a, b] = await Promise.all([
+      call(env, 'POST', '/api/v1/cases', { session, payload, headers }),
+      call(env, 'POST', '/api/v1/cases', { session, payload, headers }),
+    ]);
+    const c = await call(env, 'POST', '/api/v1/cases', { session, payload, headers });
+    expect([a.statusCode, b.statusCode, c.statusCode]).toEqual([201, 201, 201]);
+    expect(new Set([a, b, c].map((r) => (r.json() as Detail).case.id)).size).toBe(1);
+    expect(c.headers['idempotent-replayed']).toBe('true');
+    const bad = await call(env, 'POST', '/api/v1/cases', {
+      session,
+      payload,
+      headers: { 'idempotency-key': 'x' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('a ¥5,000 claim goes to approval with its own clock; nobody approves their own request', async () => {
     const d = await create(
       'bj-cy.teller1',

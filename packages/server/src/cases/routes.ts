@@ -1,4 +1,4 @@
-import { ZCaseAction } from '@serviceloop/domain';
+import { AppError, ZCaseAction } from '@serviceloop/domain';
 import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
 import { type AnyRoute, defineRoute } from '../http/route.ts';
@@ -20,6 +20,12 @@ import { actOnCase, caseInScope, createCase, extendResolutionPeriod, getCase, li
 import { previewDues, ZSlaPreview, ZSlaPreviewQuery } from './sla-preview.ts';
 
 const ZIdParams = z.strictObject({ id: z.uuid() });
+const ZIdempotencyKey = z
+  .string()
+  .trim()
+  .min(8)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/);
 const ZCompensationParams = z.strictObject({ id: z.uuid(), compensationId: z.string().min(1).max(100) });
 const ZFollowUpParams = z.strictObject({ id: z.uuid(), followUpId: z.uuid() });
 const ZTokenParams = z.strictObject({ token: z.string().min(16).max(100) });
@@ -59,11 +65,21 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
       url: '/api/v1/cases',
       access: 'case.handle',
       status: 201,
-      summary: 'Record a case (fast counter intake); compensation within authority is granted at once',
+      summary:
+        'Record a case (fast counter intake); compensation within authority is granted at once. Send an Idempotency-Key header: a retry returns the first case',
       tags: ['cases'],
       body: ZCaseIntakeRequest,
       response: ZCaseDetail,
-      handler: ({ actor, body }) => createCase(ctx, actor as Actor, body),
+      handler: async ({ actor, body, request, reply }) => {
+        const header = request.headers['idempotency-key'];
+        const key = header === undefined ? undefined : ZIdempotencyKey.safeParse(header);
+        if (key && !key.success) {
+          throw new AppError('validation_failed', 'Idempotency-Key must be 8–128 printable ASCII characters');
+        }
+        const { detail, replayed } = await createCase(ctx, actor as Actor, body, key?.data);
+        if (replayed) reply.header('idempotent-replayed', 'true');
+        return detail;
+      },
     }),
     defineRoute({
       method: 'GET',

@@ -215,8 +215,37 @@ export async function createCase(
   ctx: ServerContext,
   actor: Actor,
   input: TCaseIntakeRequest,
-): Promise<TCaseDetail> {
-  const id = await ctx.db.transaction(async (tx) => {
+  idempotencyKey?: string,
+): Promise<{ detail: TCaseDetail; replayed: boolean }> {
+  const earlier = async () => {
+    if (!idempotencyKey) return undefined;
+    const [row] = await ctx.db
+      .select({ id: cases.id })
+      .from(cases)
+      .where(and(eq(cases.createdBy, actor.userId), eq(cases.idempotencyKey, idempotencyKey)));
+    return row?.id;
+  };
+  const first = await earlier();
+  if (first) return { detail: await getCase(ctx, actor, first), replayed: true };
+  let id: string;
+  try {
+    id = await insertCase(ctx, actor, input, idempotencyKey);
+  } catch (error) {
+    // Two attempts with the same key at once: the loser answers with the winner's case.
+    const winner = await earlier();
+    if (!winner) throw error;
+    return { detail: await getCase(ctx, actor, winner), replayed: true };
+  }
+  return { detail: await getCase(ctx, actor, id), replayed: false };
+}
+
+async function insertCase(
+  ctx: ServerContext,
+  actor: Actor,
+  input: TCaseIntakeRequest,
+  idempotencyKey: string | undefined,
+): Promise<string> {
+  return ctx.db.transaction(async (tx) => {
     const unit = await getOrgUnitInScope(tx, actor, input.orgUnitId);
     let customerId: string | null = null;
     let contact: Record<string, unknown> | null = null;
@@ -265,6 +294,7 @@ export async function createCase(
       calendarId: DEFAULT_CASE_CALENDAR,
       receivedAt: now,
       createdAt: now,
+      idempotencyKey: idempotencyKey ?? null,
       ...projection(c, now),
     });
     await startCaseClocks(tx, c, DEFAULT_CASE_CALENDAR, calendar, now);
@@ -283,7 +313,6 @@ export async function createCase(
     await auditEvents(tx, ctx, actor, c, unit.id, 'case.created', events);
     return c.id;
   });
-  return getCase(ctx, actor, id);
 }
 
 /** End of the window in which the customer may ask for a review (cn-nfra-2020 review_request). */

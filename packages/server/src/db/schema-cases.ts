@@ -69,11 +69,16 @@ export const cases = pgTable(
     ratingComment: text('rating_comment'),
     ratedAt: ts('rated_at'),
     version: integer('version').notNull(),
+    /** The Idempotency-Key of the intake request: a retry returns the first case. */
+    idempotencyKey: text('idempotency_key'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('cases_number_uq').on(t.number),
+    uniqueIndex('cases_idempotency_uq')
+      .on(t.createdBy, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
     index('cases_org_received_idx').on(t.orgUnitId, t.receivedAt),
     index('cases_state_idx').on(t.state),
     index('cases_assignee_idx').on(t.assigneeId),

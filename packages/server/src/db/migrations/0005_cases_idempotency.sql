@@ -1,0 +1,2 @@
+ALTER TABLE "cases" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "cases_idempotency_uq" ON "cases" USING btree ("created_by","idempotency_key") WHERE "cases"."idempotency_key" is not null;
