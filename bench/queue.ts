@@ -4,7 +4,7 @@
  *
  * - Creates a scratch database next to DATABASE_URL's (dropped at the end; BENCH_KEEP_DB=true
  *   keeps it), migrates it, seeds the demo bank plus BENCH_BRANCHES extra branches, each with the
- *   default services and counters and counter 1 open.
+ *   default services and counters, counter 1 open for every service.
  * - Starts the real server (buildApp + listen) in a child process, with the dispatcher running,
  *   and a floor route registered through buildApp's `extraRoutes`: it inserts one row and reads it
  *   back — the cheapest useful request of the same framework, pool and database.
@@ -39,6 +39,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const DISPLAYS = Number(process.env.BENCH_DISPLAYS ?? 16);
 const POOL = Number(process.env.BENCH_DB_POOL ?? 20);
+/** BENCH_DISPATCHER=false measures without the outbox dispatcher (boards then use the local fast path only). */
+const DISPATCHER = process.env.BENCH_DISPATCHER !== 'false';
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -87,12 +89,16 @@ async function serve(url: string): Promise<void> {
       }),
     ],
   });
-  await app.ctx.dispatcher.start();
+  if (DISPATCHER) await app.ctx.dispatcher.start();
   await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   const address = app.fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   process.send?.({ port });
   process.on('message', async (m) => {
+    if (m === 'cpu') {
+      const u = process.cpuUsage();
+      process.send?.({ cpuMs: (u.user + u.system) / 1000 });
+    }
     if (m === 'stop') {
       app.fastify.server.closeAllConnections();
       await app.fastify.close();
@@ -131,7 +137,10 @@ async function prepareDatabase(adminUrl: string, name: string): Promise<string[]
               'Asia/Shanghai', ${`${region.path}${id}/`}, ${region.depth + 1}, true, ${now}, ${now})`);
   }
   await seedQueueDemo(app.ctx);
-  await database.db.execute(sql`update queue_counters set state = 'open' where number = 1`);
+  // Counter 1 of every branch is open and serves every service, so no ticket is left behind.
+  await database.db.execute(
+    sql`update queue_counters set state = 'open', skills = '{cash,personal,corporate,wealth}' where number = 1`,
+  );
   await database.db.execute(
     sql`create table bench_floor (id bigserial primary key, payload text not null, at timestamptz not null)`,
   );
@@ -213,10 +222,20 @@ class Recorder {
   firstError: string | undefined;
   recording = false;
 
-  async time<T extends Response>(op: () => Promise<T>, expect: readonly number[]): Promise<T> {
+  readonly byName = new Map<string, number[]>();
+
+  async time<T extends Response>(op: () => Promise<T>, expect: readonly number[], name = 'op'): Promise<T> {
     const start = performance.now();
     const res = await op();
     const ms = performance.now() - start;
+    if (this.recording) {
+      let list = this.byName.get(name);
+      if (!list) {
+        list = [];
+        this.byName.set(name, list);
+      }
+      list.push(ms);
+    }
     if (!expect.includes(res.status)) {
       this.errors++;
       this.firstError ??= `${res.status} ${res.body.slice(0, 300)}`;
@@ -329,16 +348,32 @@ async function main(): Promise<void> {
   });
   log(`server on 127.0.0.1:${port} (child ${child.pid}), pool ${POOL}, ${CONCURRENCY} requests in flight`);
   const client = new Client(port, CONCURRENCY + 4);
+  const serverCpuMs = () =>
+    new Promise<number>((resolve) => {
+      const onMessage = (m: unknown) => {
+        if (typeof m === 'object' && m !== null && 'cpuMs' in m) {
+          child.off('message', onMessage);
+          resolve(Number((m as { cpuMs: number }).cpuMs));
+        }
+      };
+      child.on('message', onMessage);
+      child.send('cpu');
+    });
   let exitCode = 0;
   try {
     // Floor: same framework, same pool, one insert and one select per request.
     const floorRec = new Recorder();
+    let cpu0 = await serverCpuMs();
+    let wall0 = performance.now();
     const floor = await runPhase('floor', floorRec, async (w, running) => {
       while (running()) {
         await floorRec.time(() => client.request('POST', '/api/v1/bench/floor', { payload: `w${w}` }), [200]);
       }
     });
 
+    log(
+      `floor: server process CPU ${round((((await serverCpuMs()) - cpu0) / (performance.now() - wall0)) * 100, 0)}%`,
+    );
     const signIn = await client.request('POST', '/api/v1/auth/sign-in', {
       username: 'admin',
       password: DEMO_PASSWORD,
@@ -361,6 +396,8 @@ async function main(): Promise<void> {
 
     const rec = new Recorder();
     let customers = 0;
+    cpu0 = await serverCpuMs();
+    wall0 = performance.now();
     const services = ['cash', 'personal', 'corporate', 'wealth'];
     const queue = await runPhase('queue', rec, async (w, running) => {
       const mine = branches.filter((_, i) => i % CONCURRENCY === w);
@@ -379,30 +416,50 @@ async function main(): Promise<void> {
               { ...ip, 'idempotency-key': `bench-${w}-${k}-${newId()}` },
             ),
           [201],
+          'issue',
         );
         if (issued.status !== 201) continue;
         const ticketId = (JSON.parse(issued.body) as { ticket: { id: string } }).ticket.id;
-        await rec.time(() => client.request('GET', `/api/v1/tickets/${ticketId}`, undefined, ip), [200]);
+        await rec.time(
+          () => client.request('GET', `/api/v1/tickets/${ticketId}`, undefined, ip),
+          [200],
+          'status',
+        );
         const sentAt = performance.now();
         const called = await rec.time(
           () => client.request('POST', `/api/v1/branches/${branch}/counters/${counter}/call-next`, {}, staff),
           [200],
+          'call',
         );
         if (called.status !== 200) continue;
         const ticket = (JSON.parse(called.body) as { ticket: { id: string } | null }).ticket;
         if (!ticket) continue;
         const display = displayOf.get(branch);
         if (display && rec.recording) callSent.set(ticket.id, { at: sentAt, display });
-        await rec.time(() => client.request('GET', `/api/v1/tickets/${ticket.id}`, undefined, ip), [200]);
+        await rec.time(
+          () => client.request('GET', `/api/v1/tickets/${ticket.id}`, undefined, ip),
+          [200],
+          'status',
+        );
         const base = `/api/v1/branches/${branch}/tickets/${ticket.id}`;
-        await rec.time(() => client.request('POST', `${base}/start`, {}, staff), [200]);
+        await rec.time(() => client.request('POST', `${base}/start`, {}, staff), [200], 'start');
         await rec.time(
           () => client.request('POST', `${base}/finish`, { outcome: 'completed' }, staff),
           [200],
+          'finish',
         );
         if (rec.recording) customers++;
       }
     });
+    for (const [opName, list] of rec.byName) {
+      const sorted = [...list].sort((a, b) => a - b);
+      log(
+        `  ${opName}: n ${sorted.length}, p50 ${round(percentile(sorted, 0.5))} ms, p99 ${round(percentile(sorted, 0.99))} ms`,
+      );
+    }
+    log(
+      `queue: server process CPU ${round((((await serverCpuMs()) - cpu0) / (performance.now() - wall0)) * 100, 0)}%`,
+    );
     // Let the last call events reach the boards.
     await new Promise((r) => setTimeout(r, 1500));
     const lags: number[] = [];

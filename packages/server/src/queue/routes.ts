@@ -1,5 +1,7 @@
 import {
   TicketStatuses,
+  ZBusinessDay,
+  ZImportJob,
   ZIssueTicketRequest,
   ZIssueTicketResponse,
   ZQueueCode,
@@ -12,6 +14,7 @@ import type { ServerContext } from '../context.ts';
 import { type AnyRoute, defineRoute } from '../http/route.ts';
 import type { Actor } from '../identity/actor.ts';
 import { publicBranch, servicesOf } from './branch.ts';
+import { dayKpis } from './kpis.ts';
 import {
   callNext,
   FinishOutcomes,
@@ -31,7 +34,8 @@ import {
 } from './service.ts';
 import { type CounterRow, toTicket } from './store.ts';
 import { streamDisplay } from './stream.ts';
-import { displayState, lobbyOverview, positionOfTicket, ticketStatus } from './views.ts';
+import { displayState, lobbyOverview, ticketStatus } from './views.ts';
+import { exportVisits, getVisitImport, startVisitImport } from './visits.ts';
 
 const ZBranchParams = z.strictObject({ branchId: z.uuid() });
 const ZCounterParams = z.strictObject({ branchId: z.uuid(), counterId: z.uuid() });
@@ -160,6 +164,28 @@ function toCounter(row: CounterRow): z.infer<typeof ZCounter> {
   };
 }
 
+const ZKpiFigures = z.object({
+  arrivals: z.number().int(),
+  walkUps: z.number().int(),
+  served: z.number().int(),
+  abandoned: z.number().int(),
+  noShows: z.number().int(),
+  open: z.number().int(),
+  meanWaitSeconds: z.number().nullable(),
+  p90WaitSeconds: z.number().nullable(),
+  maxWaitSeconds: z.number().nullable(),
+  withinTargetPct: z.number().nullable(),
+  meanServiceSeconds: z.number().nullable(),
+});
+
+const ZDayKpis = z.object({
+  branchId: z.uuid(),
+  businessDay: z.string(),
+  branch: ZKpiFigures,
+  services: z.array(ZKpiFigures.extend({ code: z.string(), targetWaitSeconds: z.number().int() })),
+  counters: z.array(ZKpiFigures.extend({ counterId: z.uuid(), number: z.number().int() })),
+});
+
 const ticketPath = '/api/v1/branches/:branchId/tickets/:ticketId';
 const counterPath = '/api/v1/branches/:branchId/counters/:counterId';
 
@@ -247,14 +273,13 @@ export function queueRoutes(ctx: ServerContext): AnyRoute[] {
           request: body,
           idempotencyKey: key,
         });
-        const branch = await publicBranch(ctx, row.branchId);
-        const position = row.status === 'waiting' ? await positionOfTicket(ctx, branch, row.id) : undefined;
+        const status = await ticketStatus(ctx, row.id);
         // A replay answers like the first attempt did (201), marked by a header.
         if (replayed) reply.header('idempotent-replayed', 'true');
         return {
           ticket: toTicket(row),
-          peopleAhead: position?.peopleAhead ?? 0,
-          estimate: position?.estimate ?? null,
+          peopleAhead: status.peopleAhead ?? 0,
+          estimate: status.estimate,
           statusUrl: `/t/${row.id}`,
         };
       },
@@ -436,6 +461,71 @@ export function queueRoutes(ctx: ServerContext): AnyRoute[] {
       (a, p) => markAbandoned(ctx, a, p),
       'queue.manage',
     ),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/kpis',
+      access: 'queue.read',
+      summary:
+        'Day KPIs per branch, service and counter: arrivals, served, abandoned, no-shows, waits, % within target, service time',
+      tags: ['queue'],
+      params: ZBranchParams,
+      query: z.strictObject({ day: ZBusinessDay.optional() }),
+      response: ZDayKpis,
+      handler: ({ actor, params, query }) =>
+        dayKpis(ctx, actor as Actor, { branchId: params.branchId, day: query.day }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/visits.csv',
+      access: 'queue.read',
+      summary: 'Finished visits between two business days in the visit-log CSV format (audited export)',
+      tags: ['queue'],
+      params: ZBranchParams,
+      query: z.strictObject({ from: ZBusinessDay, to: ZBusinessDay }),
+      response: z.string(),
+      handler: async ({ actor, params, query, reply }) => {
+        const csv = await exportVisits(ctx, actor as Actor, { branchId: params.branchId, ...query });
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="visits-${query.from}-${query.to}.csv"`);
+        return csv;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/branches/:branchId/visit-imports',
+      access: 'queue.manage',
+      status: 202,
+      rawBody: 'text/csv',
+      summary: 'Import queue history in the visit-log CSV format (dryRun=true validates only); poll the job',
+      tags: ['queue'],
+      params: ZBranchParams,
+      query: z.strictObject({
+        dryRun: z
+          .enum(['true', 'false'])
+          .default('true')
+          .transform((v) => v === 'true'),
+        fileName: z.string().max(200).optional(),
+      }),
+      response: z.object({ id: z.uuid() }),
+      handler: ({ actor, params, query, request }) =>
+        startVisitImport(ctx, actor as Actor, {
+          branchId: params.branchId,
+          csv: typeof request.body === 'string' ? request.body : '',
+          dryRun: query.dryRun,
+          fileName: query.fileName,
+        }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/visit-imports/:jobId',
+      access: 'queue.manage',
+      summary: 'Progress and report (rejected rows) of a visit-log import',
+      tags: ['queue'],
+      params: z.strictObject({ branchId: z.uuid(), jobId: z.uuid() }),
+      response: ZImportJob,
+      handler: ({ actor, params }) => getVisitImport(ctx, actor as Actor, params),
+    }),
     defineRoute({
       method: 'PUT',
       url: `${ticketPath}/triage`,

@@ -4,28 +4,25 @@ import {
   defaultCallingPolicyConfig,
   formatTicketNumber,
   MAX_TICKET_SEQUENCE,
+  type PolicyTicket,
   pickNext,
   resolvePriorityClass,
   type TCallingPolicyConfig,
   type TIssueTicketRequest,
   type TTransferTicketRequest,
 } from '@serviceloop/domain';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 import { customers } from '../db/schema.ts';
 import { queueCounters, queueTickets } from '../db/schema-queue.ts';
-import { appendEvents, type NewEvent } from '../events/outbox.ts';
+import { appendEvents, type NewEvent, type StoredEvent } from '../events/outbox.ts';
 import type { Actor } from '../identity/actor.ts';
 import { newId } from '../ids.ts';
 import { type BranchInfo, branchInScope, publicBranch, serviceOf } from './branch.ts';
-import {
-  type CounterRow,
-  type TicketDetail,
-  type TicketRow,
-  toTicketDetail,
-  waitingPolicyTickets,
-} from './store.ts';
+import { callFast, type FastEvent, issueFast, parseJson, type RawWaiting, transitionFast } from './fast.ts';
+import { type CounterRow, type TicketDetail, type TicketRow, toTicketDetail } from './store.ts';
+import { publishLocal } from './stream.ts';
 
 /**
  * The calling policy of every branch. One configuration for now (the domain default); a
@@ -196,8 +193,9 @@ function sameRequest(row: TicketRow, request: TIssueTicketRequest): void {
 }
 
 /**
- * Kiosk: draws a ticket. With an Idempotency-Key a retry returns the ticket of the first attempt
- * (the unique index on branch + key decides a race between two attempts in flight).
+ * Kiosk: draws a ticket (one statement: sequence, ticket, event). With an Idempotency-Key a
+ * retry returns the ticket of the first attempt; the unique index on branch + key decides a race
+ * between two attempts in flight.
  */
 export async function issueTicket(
   ctx: ServerContext,
@@ -206,13 +204,6 @@ export async function issueTicket(
   const branch = await publicBranch(ctx, input.branchId);
   const { request } = input;
   const key = input.idempotencyKey ?? null;
-  if (key) {
-    const existing = await ticketByKey(ctx.db, branch.id, key);
-    if (existing) {
-      sameRequest(existing, request);
-      return { row: existing, replayed: true };
-    }
-  }
   const service = await serviceOf(ctx, branch.id, request.serviceCode);
   if (!service.active) throw new AppError('invalid_state', `Service ${service.code} is not offered now`);
   const customer = await identify(ctx.db, request.identification);
@@ -220,38 +211,42 @@ export async function issueTicket(
     serviceLevel: customer?.serviceLevel,
     needsAssistance: request.assistance !== undefined,
   });
+  let row: TicketRow | undefined;
   try {
-    const row = await ctx.db.transaction(async (tx) => {
-      const row = await insertTicket(tx, ctx, {
-        branch,
-        serviceCode: service.code,
-        prefix: service.prefix,
-        priorityClass,
-        customerId: customer?.id ?? null,
-        assistance: request.assistance ?? null,
-        locale: request.locale,
-        idempotencyKey: key,
-      });
-      await appendEvents(tx, ctx.clock, [
-        ticketEvent('queue.ticket_issued', row, null, {
-          priorityClass,
-          arrivedAt: row.arrivedAt.toISOString(),
-          identified: customer !== undefined,
-        }),
-      ]);
-      return row;
+    row = await issueFast(ctx, {
+      branchId: branch.id,
+      serviceCode: service.code,
+      prefix: service.prefix,
+      businessDay: businessDayOf(ctx.clock().getTime(), branch.timeZone),
+      priorityClass,
+      customerId: customer?.id ?? null,
+      assistance: request.assistance ?? null,
+      locale: request.locale,
+      idempotencyKey: key,
+      event: {
+        type: 'queue.ticket_issued',
+        actorId: null,
+        extra: { priorityClass, identified: customer !== undefined },
+        extraSql: sql`jsonb_build_object('arrivedAt', t.arrived_at)`,
+      },
     });
-    return { row, replayed: false };
   } catch (error) {
-    if (key && isUniqueViolation(error)) {
-      const existing = await ticketByKey(ctx.db, branch.id, key);
-      if (existing) {
-        sameRequest(existing, request);
-        return { row: existing, replayed: true };
-      }
-    }
-    throw error;
+    if (!(key && isUniqueViolation(error))) throw error;
   }
+  if (row) {
+    if (row.number !== formatTicketNumber(service.prefix, row.sequence)) {
+      throw new Error(`ticket number ${row.number} does not match sequence ${row.sequence}`);
+    }
+    return { row, replayed: false };
+  }
+  if (key) {
+    const existing = await ticketByKey(ctx.db, branch.id, key);
+    if (existing) {
+      sameRequest(existing, request);
+      return { row: existing, replayed: true };
+    }
+  }
+  throw new AppError('invalid_state', `No more ticket numbers for ${service.code} today`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,12 +305,110 @@ export async function setCounterState(
 // ---------------------------------------------------------------------------------------------
 // Calling
 
+interface CounterWithLine {
+  readonly id: string;
+  readonly number: number;
+  readonly name: string;
+  readonly state: string;
+  readonly skills: string[];
+  readonly cur: string | null;
+  readonly line: RawWaiting[];
+}
+
+/** A counter and the waiting tickets it may call, in one query. */
+async function counterWithLine(
+  ctx: ServerContext,
+  executor: Executor,
+  branchId: string,
+  counterId: string,
+  day: string,
+): Promise<CounterWithLine> {
+  const [raw] = await ctx.database.rows<Record<string, unknown>>(
+    sql`
+    select c.id, c.number, c.name, c.state, to_json(c.skills) as skills, c.current_ticket_id as cur,
+      (select coalesce(json_agg(json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
+          'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count,
+          'g', w.target_counter_id)), '[]'::json)
+        from queue_tickets w
+        where w.branch_id = c.branch_id and w.status = 'waiting' and w.business_day = ${day}::date
+          and w.service_code = any(c.skills)
+          and (w.target_counter_id is null or w.target_counter_id = c.id)) as line
+    from queue_counters c where c.id = ${counterId}::uuid and c.branch_id = ${branchId}::uuid`,
+    executor,
+  );
+  if (!raw) throw new AppError('not_found', 'Counter not found');
+  const counter: CounterWithLine = {
+    id: String(raw.id),
+    number: Number(raw.number),
+    name: String(raw.name),
+    state: String(raw.state),
+    skills: parseJson<string[]>(raw.skills),
+    cur: (raw.cur as string | null) ?? null,
+    line: parseJson<RawWaiting[]>(raw.line),
+  };
+  if (counter.state !== 'open') throw new AppError('invalid_state', 'Open the counter before calling');
+  if (counter.cur) {
+    throw new AppError('invalid_state', 'Finish, transfer or mark the current ticket as no-show first');
+  }
+  return counter;
+}
+
+export function policyTicketsFromRaw(line: readonly RawWaiting[]): PolicyTicket[] {
+  return line.map((w) => ({
+    id: w.id,
+    serviceCode: w.s,
+    priorityClass: w.p,
+    arrivedAtMs: Number(w.a),
+    transferred: Number(w.x) > 0,
+    targetCounterId: w.g ?? undefined,
+  }));
+}
+
+/** Optimistic attempts before a call queues behind the branch's call lock instead. */
+const OPTIMISTIC_ATTEMPTS = 3;
+
+type Claim = { row: TicketRow; event: StoredEvent } | 'empty' | 'taken';
+
+async function claimNext(
+  ctx: ServerContext,
+  executor: Executor,
+  actor: Actor,
+  branchId: string,
+  counterId: string,
+  day: string,
+): Promise<Claim> {
+  const counter = await counterWithLine(ctx, executor, branchId, counterId, day);
+  const now = ctx.clock().getTime();
+  const chosen = pickNext(policyOf(branchId), policyTicketsFromRaw(counter.line), counter, now);
+  if (!chosen) return 'empty';
+  const written = await callFast(ctx, executor, {
+    branchId,
+    ticketId: chosen.id,
+    counterId: counter.id,
+    staffId: actor.userId,
+    event: {
+      type: 'queue.ticket_called',
+      actorId: actor.userId,
+      extra: {
+        counterNumber: counter.number,
+        counterName: counter.name,
+        waitedSeconds: Math.round((now - chosen.arrivedAtMs) / 1000),
+        recall: false,
+      },
+    },
+  });
+  return written ?? 'taken';
+}
+
 /**
  * Calls the next ticket for a counter by the branch's calling policy, or returns undefined when
- * nobody waits for its skills. Calls of one branch are serialised by a transaction-scoped
- * advisory lock taken before the waiting line is read, so two counters calling at the same
- * instant see each other's result and never get the same ticket; the conditional update
- * (status = 'waiting') is a second guard against any other writer (abandon, transfer).
+ * nobody waits for its skills. First optimistic and lock-free: read the counter and the tickets
+ * it may call, let the domain policy pick, claim the pick in one statement that succeeds only if
+ * the ticket still waits and the counter is still free (row locks re-check both). Two counters
+ * calling at the same instant may pick the same ticket; exactly one claim succeeds. A counter
+ * that lost a few races queues behind a per-branch advisory lock (taken before the line is read
+ * again, in its own statement), so under heavy contention calls are served in turn instead of
+ * stampeding. Either way a ticket is called at most once: the claim is conditional.
  */
 export async function callNext(
   ctx: ServerContext,
@@ -323,59 +416,61 @@ export async function callNext(
   input: { branchId: string; counterId: string },
 ): Promise<TicketDetail | undefined> {
   const branch = await branchInScope(ctx, actor, input.branchId);
-  const policy = policyOf(branch.id);
-  // Without the lock first: an idle counter polling an empty line must not queue behind the
-  // counters that do have somebody to call.
-  const [peek] = await ctx.db
-    .select()
-    .from(queueCounters)
-    .where(and(eq(queueCounters.id, input.counterId), eq(queueCounters.branchId, branch.id)));
-  if (peek && peek.state === 'open' && !peek.currentTicketId) {
-    const day = businessDayOf(ctx.clock().getTime(), branch.timeZone);
-    const candidates = await waitingPolicyTickets(ctx.db, branch.id, day, peek);
-    if (candidates.length === 0) return undefined;
-  }
-  return ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`queue:${branch.id}`}))`);
-    const counter = await counterForUpdate(tx, branch.id, input.counterId);
-    if (counter.state !== 'open') throw new AppError('invalid_state', 'Open the counter before calling');
-    if (counter.currentTicketId) {
-      throw new AppError('invalid_state', 'Finish, transfer or mark the current ticket as no-show first');
+  const day = businessDayOf(ctx.clock().getTime(), branch.timeZone);
+  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+    const claim = await claimNext(ctx, ctx.db, actor, branch.id, input.counterId, day);
+    if (claim === 'empty') return undefined;
+    if (claim !== 'taken') {
+      publishLocal(ctx, claim.event);
+      return toTicketDetail(claim.row);
     }
-    const now = ctx.clock();
-    const day = businessDayOf(now.getTime(), branch.timeZone);
-    const waiting = await waitingPolicyTickets(tx, branch.id, day, counter);
-    const chosen = pickNext(policy, waiting, { id: counter.id, skills: counter.skills }, now.getTime());
-    if (!chosen) return undefined;
-    const [row] = await tx
-      .update(queueTickets)
-      .set({
-        status: 'called',
-        calledAt: now,
-        firstCalledAt: sql`coalesce(${queueTickets.firstCalledAt}, ${now})`,
-        counterId: counter.id,
-        staffId: actor.userId,
-        targetCounterId: null,
-        updatedAt: now,
-      })
-      .where(and(eq(queueTickets.id, chosen.id), eq(queueTickets.status, 'waiting')))
-      .returning();
-    if (!row) throw new AppError('conflict', 'The queue changed while calling; call again');
-    await tx
-      .update(queueCounters)
-      .set({ currentTicketId: row.id, updatedAt: now })
-      .where(eq(queueCounters.id, counter.id));
-    await appendEvents(tx, ctx.clock, [
-      ticketEvent('queue.ticket_called', row, actor.userId, {
-        counterNumber: counter.number,
-        counterName: counter.name,
-        waitedSeconds: Math.round((now.getTime() - row.arrivedAt.getTime()) / 1000),
-        recall: false,
-      }),
-    ]);
-    return toTicketDetail(row);
+  }
+  const claim = await ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`queue:${branch.id}`}))`);
+    // Lock holders take turns; an optimistic caller can still win a race, so re-read and retry.
+    let result: Claim = 'taken';
+    for (let i = 0; i < 20 && result === 'taken'; i++) {
+      result = await claimNext(ctx, tx, actor, branch.id, input.counterId, day);
+    }
+    return result;
+  });
+  if (claim === 'empty') return undefined;
+  if (claim === 'taken') throw new AppError('conflict', 'The queue changed while calling; call again');
+  publishLocal(ctx, claim.event);
+  return toTicketDetail(claim.row);
+}
+
+/** Why a fast transition matched nothing: the ticket is elsewhere (404) or in another state (409). */
+async function explainMiss(ctx: ServerContext, branchId: string, ticketId: string): Promise<never> {
+  const [row] = await ctx.db
+    .select({ status: queueTickets.status })
+    .from(queueTickets)
+    .where(and(eq(queueTickets.id, ticketId), eq(queueTickets.branchId, branchId)));
+  if (!row) throw new AppError('not_found', 'Ticket not found');
+  throw new AppError('invalid_state', `Not possible for a ticket that is ${row.status}`, {
+    details: { ticketStatus: row.status },
   });
 }
+
+async function fastOrExplain(
+  ctx: ServerContext,
+  actor: Actor,
+  input: { branchId: string; ticketId: string },
+  spec: {
+    readonly from: readonly string[];
+    readonly set: SQL;
+    readonly where?: SQL;
+    readonly freeCounter: boolean;
+    readonly event: FastEvent;
+  },
+): Promise<TicketDetail> {
+  const branch = await branchInScope(ctx, actor, input.branchId);
+  const row = await transitionFast(ctx, { branchId: branch.id, ticketId: input.ticketId, ...spec });
+  if (!row) return explainMiss(ctx, branch.id, input.ticketId);
+  return toTicketDetail(row);
+}
+
+const counterNumberSql = sql`jsonb_build_object('counterNumber', (select k.number from queue_counters k where k.id = t.counter_id))`;
 
 type TicketUpdate = Partial<Omit<TicketRow, 'id' | 'branchId'>>;
 
@@ -427,50 +522,36 @@ async function transition(
   });
 }
 
-async function counterNumber(db: Executor, counterId: string | null): Promise<number | null> {
-  if (!counterId) return null;
-  const [c] = await db
-    .select({ number: queueCounters.number })
-    .from(queueCounters)
-    .where(eq(queueCounters.id, counterId));
-  return c?.number ?? null;
-}
-
 /** Announces a called ticket again; past MAX_RECALLS the ticket becomes a no-show. */
 export async function recallTicket(
   ctx: ServerContext,
   actor: Actor,
   input: { branchId: string; ticketId: string },
 ): Promise<TicketDetail> {
-  const number = await ticketCounterNumber(ctx, input.ticketId);
-  try {
-    return await transition(ctx, actor, input, {
-      from: ['called'],
-      check: (row) => {
-        if (row.recallCount >= MAX_RECALLS) throw new NoShowInstead();
-      },
-      set: (row, now) => ({ recallCount: row.recallCount + 1, calledAt: now }),
-      event: (row) =>
-        ticketEvent('queue.ticket_recalled', row, actor.userId, {
-          counterNumber: number,
-          recall: true,
-          recallCount: row.recallCount,
-        }),
-    });
-  } catch (error) {
-    if (error instanceof NoShowInstead) return markNoShow(ctx, actor, input);
-    throw error;
-  }
-}
-
-class NoShowInstead extends Error {}
-
-async function ticketCounterNumber(ctx: ServerContext, ticketId: string): Promise<number | null> {
-  const [t] = await ctx.db
-    .select({ counterId: queueTickets.counterId })
+  const branch = await branchInScope(ctx, actor, input.branchId);
+  const now = ctx.clock().toISOString();
+  const row = await transitionFast(ctx, {
+    branchId: branch.id,
+    ticketId: input.ticketId,
+    from: ['called'],
+    set: sql`recall_count = t.recall_count + 1, called_at = ${now}::timestamptz`,
+    where: sql`t.recall_count < ${MAX_RECALLS}`,
+    freeCounter: false,
+    event: {
+      type: 'queue.ticket_recalled',
+      actorId: actor.userId,
+      extra: { recall: true },
+      extraSql: sql`${counterNumberSql} || jsonb_build_object('recallCount', t.recall_count)`,
+    },
+  });
+  if (row) return toTicketDetail(row);
+  const [current] = await ctx.db
+    .select({ status: queueTickets.status, recallCount: queueTickets.recallCount })
     .from(queueTickets)
-    .where(eq(queueTickets.id, ticketId));
-  return counterNumber(ctx.db, t?.counterId ?? null);
+    .where(and(eq(queueTickets.id, input.ticketId), eq(queueTickets.branchId, branch.id)));
+  if (current?.status === 'called' && current.recallCount >= MAX_RECALLS)
+    return markNoShow(ctx, actor, input);
+  return explainMiss(ctx, branch.id, input.ticketId);
 }
 
 export function markNoShow(
@@ -478,11 +559,17 @@ export function markNoShow(
   actor: Actor,
   input: { branchId: string; ticketId: string },
 ): Promise<TicketDetail> {
-  return transition(ctx, actor, input, {
+  const now = ctx.clock().toISOString();
+  return fastOrExplain(ctx, actor, input, {
     from: ['called'],
+    set: sql`status = 'no_show', outcome = 'no_show', ended_at = ${now}::timestamptz`,
     freeCounter: true,
-    set: (_row, now) => ({ status: 'no_show', outcome: 'no_show', endedAt: now }),
-    event: (row) => ticketEvent('queue.ticket_no_show', row, actor.userId, { recallCount: row.recallCount }),
+    event: {
+      type: 'queue.ticket_no_show',
+      actorId: actor.userId,
+      extra: {},
+      extraSql: sql`jsonb_build_object('recallCount', t.recall_count)`,
+    },
   });
 }
 
@@ -491,10 +578,12 @@ export function startService(
   actor: Actor,
   input: { branchId: string; ticketId: string },
 ): Promise<TicketDetail> {
-  return transition(ctx, actor, input, {
+  const now = ctx.clock().toISOString();
+  return fastOrExplain(ctx, actor, input, {
     from: ['called'],
-    set: (_row, now) => ({ status: 'serving', startedAt: now, staffId: actor.userId }),
-    event: (row) => ticketEvent('queue.service_started', row, actor.userId),
+    set: sql`status = 'serving', started_at = ${now}::timestamptz, staff_id = ${actor.userId}::uuid`,
+    freeCounter: false,
+    event: { type: 'queue.service_started', actorId: actor.userId, extra: {} },
   });
 }
 
@@ -503,23 +592,19 @@ export function finishService(
   actor: Actor,
   input: { branchId: string; ticketId: string; outcome: FinishOutcome; note?: string | undefined },
 ): Promise<TicketDetail> {
-  return transition(ctx, actor, input, {
+  const now = ctx.clock().toISOString();
+  return fastOrExplain(ctx, actor, input, {
     from: ['serving'],
+    set: sql`status = 'served', ended_at = ${now}::timestamptz, outcome = ${input.outcome},
+      outcome_note = ${input.note ?? null}`,
     freeCounter: true,
-    set: (_row, now) => ({
-      status: 'served',
-      endedAt: now,
-      outcome: input.outcome,
-      outcomeNote: input.note ?? null,
-    }),
-    event: (row) =>
-      ticketEvent('queue.service_finished', row, actor.userId, {
-        outcome: input.outcome,
-        serviceSeconds:
-          row.startedAt && row.endedAt
-            ? Math.round((row.endedAt.getTime() - row.startedAt.getTime()) / 1000)
-            : null,
-      }),
+    event: {
+      type: 'queue.service_finished',
+      actorId: actor.userId,
+      extra: { outcome: input.outcome },
+      extraSql: sql`jsonb_build_object('serviceSeconds',
+        round(extract(epoch from (t.ended_at - t.started_at)))::int)`,
+    },
   });
 }
 

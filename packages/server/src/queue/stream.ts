@@ -27,7 +27,7 @@ class DisplayHub {
   private readonly refresh = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly ctx: ServerContext) {
-    ctx.dispatcher.onDispatched((event) => this.onEvent(event));
+    ctx.dispatcher.onDispatched((event) => this.onDispatched(event));
   }
 
   add(branchId: string, conn: Connection): () => void {
@@ -47,6 +47,25 @@ class DisplayHub {
     let n = 0;
     for (const set of this.boards.values()) n += set.size;
     return n;
+  }
+
+  /** Event ids this node already showed (fast path), so the dispatcher's copy is skipped. */
+  private readonly shown = new Set<string>();
+
+  /** The fast path: this node committed the event and shows it at once. */
+  publishLocal(event: StoredEvent): void {
+    if (!event.orgUnitId || !this.boards.has(event.orgUnitId)) return;
+    this.shown.add(event.eventId);
+    if (this.shown.size > 50_000) {
+      const oldest = this.shown.values().next().value;
+      if (oldest !== undefined) this.shown.delete(oldest);
+    }
+    this.onEvent(event);
+  }
+
+  private onDispatched(event: StoredEvent): void {
+    if (this.shown.delete(event.eventId)) return;
+    this.onEvent(event);
   }
 
   private onEvent(event: StoredEvent): void {
@@ -91,6 +110,14 @@ class DisplayHub {
 }
 
 const hubs = new WeakMap<ServerContext, DisplayHub>();
+
+/**
+ * Shows an event committed by this node on this node's boards without waiting for the outbox
+ * dispatcher (which still delivers it to every node; the duplicate is skipped here).
+ */
+export function publishLocal(ctx: ServerContext, event: StoredEvent): void {
+  hubs.get(ctx)?.publishLocal(event);
+}
 
 export function displayHub(ctx: ServerContext): DisplayHub {
   let hub = hubs.get(ctx);

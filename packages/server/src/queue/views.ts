@@ -12,7 +12,8 @@ import type { ServerContext } from '../context.ts';
 import { queueTickets } from '../db/schema-queue.ts';
 import type { Actor } from '../identity/actor.ts';
 import { type BranchInfo, branchInScope, publicBranch, type ServiceInfo, servicesOf } from './branch.ts';
-import { policyOf } from './service.ts';
+import { type RawCounter, ticketWithLine } from './fast.ts';
+import { policyOf, policyTicketsFromRaw } from './service.ts';
 import { type CounterRow, countersOf, toTicket, waitingPolicyTickets } from './store.ts';
 
 /** Mean service time assumed before a branch has served anybody today (seconds). */
@@ -87,22 +88,21 @@ function positionOf(
   return { peopleAhead: ahead, estimate: simpleEstimate(ahead, mean, servers) };
 }
 
-/** Position and estimate of a waiting ticket; a new arrival gets this at the kiosk. */
-export async function positionOfTicket(
-  ctx: ServerContext,
-  branch: BranchInfo,
-  ticketId: string,
-): Promise<Position | undefined> {
-  const now = ctx.clock().getTime();
-  const day = businessDayOf(now, branch.timeZone);
-  const [waiting, counters, means] = await Promise.all([
-    waitingPolicyTickets(ctx.db, branch.id, day),
-    countersOf(ctx.db, branch.id),
-    meanServiceSeconds(ctx, branch, day),
-  ]);
-  const ticket = waiting.find((t) => t.id === ticketId);
-  if (!ticket) return undefined;
-  return positionOf(waiting, ticket, branch.id, counters, means, now);
+function countersFromRaw(raw: readonly RawCounter[]): CounterRow[] {
+  return raw.map((c) => ({
+    id: c.id,
+    branchId: '',
+    number: Number(c.n),
+    name: c.name,
+    skills: c.sk,
+    state: c.st,
+    pauseReason: null,
+    staffId: null,
+    currentTicketId: c.cur,
+    stateChangedAt: new Date(0),
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+  }));
 }
 
 export interface TicketStatusView {
@@ -117,20 +117,26 @@ export interface TicketStatusView {
   readonly counterName: string | null;
 }
 
-/** Public status page of one ticket (by its unguessable id): position, estimate, or the counter. */
+/**
+ * Public status of one ticket (by its unguessable id): position and estimate while it waits,
+ * the counter once called. One query fetches the ticket with its branch's line and counters.
+ */
 export async function ticketStatus(ctx: ServerContext, ticketId: string): Promise<TicketStatusView> {
-  const [row] = await ctx.db.select().from(queueTickets).where(eq(queueTickets.id, ticketId));
-  if (!row) throw new AppError('not_found', 'Ticket not found');
+  const found = await ticketWithLine(ctx, ticketId);
+  if (!found) throw new AppError('not_found', 'Ticket not found');
+  const { row } = found;
   const branch = await publicBranch(ctx, row.branchId);
   const services = await servicesOf(ctx, branch.id);
   const service = services.find((s) => s.code === row.serviceCode);
+  const counters = countersFromRaw(found.counters);
   let position: Position | undefined;
-  let counter: CounterRow | undefined;
-  if (row.status === 'waiting') {
-    position = await positionOfTicket(ctx, branch, row.id);
-  } else if (row.counterId) {
-    counter = (await countersOf(ctx.db, branch.id)).find((c) => c.id === row.counterId);
+  if (row.status === 'waiting' && found.waiting) {
+    const waiting = policyTicketsFromRaw(found.waiting);
+    const ticket = waiting.find((t) => t.id === row.id);
+    const means = await meanServiceSeconds(ctx, branch, row.businessDay);
+    if (ticket) position = positionOf(waiting, ticket, branch.id, counters, means, ctx.clock().getTime());
   }
+  const counter = row.counterId ? counters.find((c) => c.id === row.counterId) : undefined;
   return {
     ticket: toTicket(row),
     branchName: branch.name,

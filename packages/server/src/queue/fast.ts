@@ -1,0 +1,320 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { ServerContext } from '../context.ts';
+import type { Executor } from '../db/database.ts';
+import { OUTBOX_CHANNEL, type StoredEvent } from '../events/outbox.ts';
+import { newId } from '../ids.ts';
+import type { TicketRow } from './store.ts';
+import { publishLocal } from './stream.ts';
+
+/*
+ * The hot path of the queue in single SQL statements. A kiosk ticket, a start or a finish is one
+ * round trip: the state change, the counter update, the outbox event and its pg_notify in one
+ * statement (one implicit transaction), so "an event exists if and only if the change
+ * committed" holds exactly as with appendEvents, at a quarter of the round trips. The outbox
+ * row has the same columns appendEvents writes.
+ */
+
+/** Columns of a ticket row under the alias `t`, named like the drizzle row (dates as text where needed). */
+const TICKET_COLUMNS = sql.raw(`
+  t.id, t.branch_id as "branchId", t.service_code as "serviceCode",
+  t.original_service_code as "originalServiceCode", t.business_day::text as "businessDay",
+  t.sequence, t.number, t.priority_class as "priorityClass", t.customer_id as "customerId",
+  t.assistance, t.locale, t.status, t.walk_up as "walkUp", t.issued_at as "issuedAt",
+  t.arrived_at as "arrivedAt", t.called_at as "calledAt", t.first_called_at as "firstCalledAt",
+  t.started_at as "startedAt", t.ended_at as "endedAt", t.left_at as "leftAt",
+  t.counter_id as "counterId", t.target_counter_id as "targetCounterId", t.staff_id as "staffId",
+  t.outcome, t.outcome_note as "outcomeNote", t.recall_count as "recallCount",
+  t.transfer_count as "transferCount", t.idempotency_key as "idempotencyKey",
+  t.triage_note as "triageNote", t.updated_at as "updatedAt"`);
+
+type RawTicket = { [K in keyof TicketRow]: TicketRow[K] | string };
+
+const toDate = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
+
+/** Normalises a raw row (both drivers) to the drizzle row shape. */
+export function ticketFromRaw(raw: Record<string, unknown>): TicketRow {
+  const r = raw as RawTicket;
+  return {
+    ...(r as TicketRow),
+    sequence: Number(r.sequence),
+    recallCount: Number(r.recallCount),
+    transferCount: Number(r.transferCount),
+    issuedAt: toDate(r.issuedAt) as Date,
+    arrivedAt: toDate(r.arrivedAt) as Date,
+    calledAt: toDate(r.calledAt),
+    firstCalledAt: toDate(r.firstCalledAt),
+    startedAt: toDate(r.startedAt),
+    endedAt: toDate(r.endedAt),
+    leftAt: toDate(r.leftAt),
+    updatedAt: toDate(r.updatedAt) as Date,
+  };
+}
+
+export interface FastEvent {
+  readonly type: string;
+  readonly actorId: string | null;
+  /** Merged into the standard ticket payload (ticketId, number, serviceCode, status, counterId). */
+  readonly extra: Record<string, unknown>;
+  /** Extra payload computed in SQL from the ticket row `t` (e.g. the counter's number). */
+  readonly extraSql?: SQL;
+}
+
+function outboxInsert(eventId: string, event: FastEvent, now: string): SQL {
+  return sql`insert into outbox_events
+      (event_id, type, org_unit_id, aggregate_type, aggregate_id, actor_id, payload, occurred_at)
+    select ${eventId}::uuid, ${event.type}, t.branch_id, 'queue_ticket', t.id::text, ${event.actorId}::uuid,
+      jsonb_build_object('ticketId', t.id, 'number', t.number, 'serviceCode', t.service_code,
+        'status', t.status, 'counterId', t.counter_id)
+        || ${JSON.stringify(event.extra)}::jsonb ${event.extraSql ? sql`|| ${event.extraSql}` : sql``},
+      ${now}::timestamptz
+    from t
+    returning id, payload`;
+}
+
+interface Written {
+  readonly row: TicketRow;
+  readonly event: StoredEvent;
+}
+
+async function run(
+  ctx: ServerContext,
+  executor: Executor,
+  statement: SQL,
+  eventId: string,
+  event: FastEvent,
+  now: string,
+): Promise<Written | undefined> {
+  const rows = await ctx.database.rows<Record<string, unknown>>(statement, executor);
+  const raw = rows[0];
+  if (!raw) return undefined;
+  const row = ticketFromRaw(raw);
+  return {
+    row,
+    event: {
+      id: Number(raw.outboxId),
+      eventId,
+      type: event.type,
+      orgUnitId: row.branchId,
+      aggregateType: 'queue_ticket',
+      aggregateId: row.id,
+      actorId: event.actorId,
+      payload: (typeof raw.outboxPayload === 'string'
+        ? JSON.parse(raw.outboxPayload)
+        : raw.outboxPayload) as Record<string, unknown>,
+      occurredAt: new Date(now),
+    },
+  };
+}
+
+/**
+ * One ticket transition as one statement: update the ticket if it is in one of `from`, free the
+ * counter holding it (when asked), append the event, notify. Undefined when nothing matched.
+ */
+export async function transitionFast(
+  ctx: ServerContext,
+  input: {
+    readonly branchId: string;
+    readonly ticketId: string;
+    readonly from: readonly string[];
+    readonly set: SQL;
+    readonly where?: SQL;
+    readonly freeCounter: boolean;
+    readonly event: FastEvent;
+  },
+): Promise<TicketRow | undefined> {
+  const now = ctx.clock().toISOString();
+  const eventId = newId();
+  const statement = sql`
+    with t as (
+      update queue_tickets t set ${input.set}, updated_at = ${now}::timestamptz
+      where t.id = ${input.ticketId}::uuid and t.branch_id = ${input.branchId}::uuid
+        and t.status in (${sql.join(
+          input.from.map((s) => sql`${s}`),
+          sql`, `,
+        )}) ${input.where ? sql`and ${input.where}` : sql``}
+      returning t.*
+    ),
+    c as (
+      update queue_counters set current_ticket_id = null, updated_at = ${now}::timestamptz
+      where ${input.freeCounter} and branch_id = ${input.branchId}::uuid
+        and current_ticket_id = ${input.ticketId}::uuid and exists (select 1 from t)
+    ),
+    e as (${outboxInsert(eventId, input.event, now)})
+    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload",
+      pg_notify(${OUTBOX_CHANNEL}, '') as notified
+    from t, e`;
+  const written = await run(ctx, ctx.db, statement, eventId, input.event, now);
+  if (!written) return undefined;
+  publishLocal(ctx, written.event);
+  return written.row;
+}
+
+/**
+ * Issues a ticket in one statement: next daily sequence, ticket row, event, notify. With an
+ * idempotency key nothing happens when the key is already used (undefined is returned; the
+ * caller reads the existing ticket). Two attempts with the same key in flight at once: the
+ * unique index makes the second fail and roll back, sequence included.
+ */
+export async function issueFast(
+  ctx: ServerContext,
+  input: {
+    readonly branchId: string;
+    readonly serviceCode: string;
+    readonly prefix: string;
+    readonly businessDay: string;
+    readonly priorityClass: string;
+    readonly customerId: string | null;
+    readonly assistance: string | null;
+    readonly locale: string;
+    readonly idempotencyKey: string | null;
+    readonly event: FastEvent;
+  },
+): Promise<TicketRow | undefined> {
+  const now = ctx.clock().toISOString();
+  const eventId = newId();
+  const guard = input.idempotencyKey
+    ? sql`where not exists (select 1 from queue_tickets where branch_id = ${input.branchId}::uuid
+          and idempotency_key = ${input.idempotencyKey})`
+    : sql``;
+  const statement = sql`
+    with s as (
+      insert into queue_sequences (branch_id, service_code, business_day, last_sequence)
+      select ${input.branchId}::uuid, ${input.serviceCode}, ${input.businessDay}::date, 1 ${guard}
+      on conflict (branch_id, service_code, business_day)
+      do update set last_sequence = queue_sequences.last_sequence + 1
+      returning last_sequence
+    ),
+    t as (
+      insert into queue_tickets (id, branch_id, service_code, original_service_code, business_day,
+        sequence, number, priority_class, customer_id, assistance, locale, status, walk_up,
+        issued_at, arrived_at, recall_count, transfer_count, idempotency_key, updated_at)
+      select ${newId()}::uuid, ${input.branchId}::uuid, ${input.serviceCode}, ${input.serviceCode},
+        ${input.businessDay}::date, s.last_sequence,
+        ${input.prefix} || case when s.last_sequence < 1000 then lpad(s.last_sequence::text, 3, '0')
+                                else s.last_sequence::text end,
+        ${input.priorityClass}, ${input.customerId}::uuid, ${input.assistance}, ${input.locale},
+        'waiting', false, ${now}::timestamptz, ${now}::timestamptz, 0, 0, ${input.idempotencyKey},
+        ${now}::timestamptz
+      from s where s.last_sequence <= 99999
+      returning *
+    ),
+    e as (${outboxInsert(eventId, input.event, now)})
+    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload",
+      pg_notify(${OUTBOX_CHANNEL}, '') as notified
+    from t, e`;
+  const written = await run(ctx, ctx.db, statement, eventId, input.event, now);
+  if (!written) return undefined;
+  publishLocal(ctx, written.event);
+  return written.row;
+}
+
+/**
+ * The call itself, one statement: lock the counter row if it is open and free, move the ticket
+ * from waiting to called (only if it still waits: a concurrent call of another counter that got
+ * there first makes this match nothing), point the counter at it, append the event, notify.
+ * Undefined when the ticket was taken meanwhile or the counter is no longer free.
+ */
+export async function callFast(
+  ctx: ServerContext,
+  executor: Executor,
+  input: {
+    readonly branchId: string;
+    readonly ticketId: string;
+    readonly counterId: string;
+    readonly staffId: string;
+    readonly event: FastEvent;
+  },
+): Promise<Written | undefined> {
+  const now = ctx.clock().toISOString();
+  const eventId = newId();
+  const statement = sql`
+    with k as (
+      select id from queue_counters
+      where id = ${input.counterId}::uuid and branch_id = ${input.branchId}::uuid
+        and state = 'open' and current_ticket_id is null
+      for update
+    ),
+    t as (
+      update queue_tickets t set status = 'called', called_at = ${now}::timestamptz,
+        first_called_at = coalesce(t.first_called_at, ${now}::timestamptz),
+        counter_id = ${input.counterId}::uuid, staff_id = ${input.staffId}::uuid,
+        target_counter_id = null, updated_at = ${now}::timestamptz
+      where t.id = ${input.ticketId}::uuid and t.branch_id = ${input.branchId}::uuid
+        and t.status = 'waiting' and exists (select 1 from k)
+      returning t.*
+    ),
+    c as (
+      update queue_counters set current_ticket_id = ${input.ticketId}::uuid, updated_at = ${now}::timestamptz
+      where id in (select id from k) and exists (select 1 from t)
+    ),
+    e as (${outboxInsert(eventId, input.event, now)})
+    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload",
+      pg_notify(${OUTBOX_CHANNEL}, '') as notified
+    from t, e`;
+  return run(ctx, executor, statement, eventId, input.event, now);
+}
+
+export interface RawWaiting {
+  readonly id: string;
+  readonly s: string;
+  readonly p: string;
+  readonly a: number;
+  readonly x: number;
+  readonly g: string | null;
+}
+export interface RawCounter {
+  readonly id: string;
+  readonly n: number;
+  readonly name: string;
+  readonly st: string;
+  readonly sk: string[];
+  readonly cur: string | null;
+}
+
+/** JSON of today's waiting line (optionally only what one counter may call). */
+export function waitingJson(
+  branchId: SQL,
+  day: SQL,
+  forCounter?: { id: string; skills: readonly string[] },
+): SQL {
+  const filter = forCounter
+    ? sql`and w.service_code in (${sql.join(
+        [...forCounter.skills, ''].map((s) => sql`${s}`),
+        sql`, `,
+      )}) and (w.target_counter_id is null or w.target_counter_id = ${forCounter.id}::uuid)`
+    : sql``;
+  return sql`(select coalesce(json_agg(json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
+      'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count, 'g', w.target_counter_id)), '[]'::json)
+    from queue_tickets w
+    where w.branch_id = ${branchId} and w.status = 'waiting' and w.business_day = ${day} ${filter})`;
+}
+
+export function countersJson(branchId: SQL): SQL {
+  return sql`(select coalesce(json_agg(json_build_object('id', k.id, 'n', k.number, 'name', k.name, 'st', k.state,
+      'sk', k.skills, 'cur', k.current_ticket_id) order by k.number), '[]'::json)
+    from queue_counters k where k.branch_id = ${branchId})`;
+}
+
+export function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** A ticket with, when it waits, its branch's waiting line and counters — one round trip. */
+export async function ticketWithLine(
+  ctx: ServerContext,
+  ticketId: string,
+): Promise<{ row: TicketRow; waiting: RawWaiting[] | null; counters: RawCounter[] } | undefined> {
+  const rows = await ctx.database.rows<Record<string, unknown>>(sql`
+    select ${TICKET_COLUMNS},
+      case when t.status = 'waiting' then ${waitingJson(sql`t.branch_id`, sql`t.business_day`)} end as "lineJson",
+      ${countersJson(sql`t.branch_id`)} as "countersJson"
+    from queue_tickets t where t.id = ${ticketId}::uuid`);
+  const raw = rows[0];
+  if (!raw) return undefined;
+  return {
+    row: ticketFromRaw(raw),
+    waiting:
+      raw.lineJson === null || raw.lineJson === undefined ? null : parseJson<RawWaiting[]>(raw.lineJson),
+    counters: parseJson<RawCounter[]>(raw.countersJson),
+  };
+}

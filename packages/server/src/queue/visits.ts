@@ -1,0 +1,321 @@
+import {
+  AppError,
+  type CsvRowRejection,
+  missingVisitLogColumns,
+  normaliseVisitLog,
+  type TImportJob,
+  toVisitLogRecords,
+  VISIT_LOG_COLUMNS,
+  type Visit,
+  type VisitLogIssueKind,
+} from '@serviceloop/domain';
+import { parse } from 'csv-parse/sync';
+import { and, asc, between, eq, inArray } from 'drizzle-orm';
+import { appendAudit, auditActor } from '../audit/service.ts';
+import type { ServerContext } from '../context.ts';
+import { importJobs } from '../db/schema.ts';
+import { queueTickets, queueVisitHistory } from '../db/schema-queue.ts';
+import type { Actor } from '../identity/actor.ts';
+import { newId } from '../ids.ts';
+import { type BranchInfo, branchInScope } from './branch.ts';
+import { policyOf } from './service.ts';
+import { countersOf } from './store.ts';
+
+const FINISHED = ['served', 'abandoned', 'no_show'] as const;
+const MAX_EXPORT_ROWS = 200_000;
+const MAX_IMPORT_ROWS = 200_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant as "local timeline" milliseconds in a zone (the wall-clock reading encoded as if it
+ * were UTC) — the time base of the visit-log domain code, whose CSV times carry no zone.
+ */
+export function localTimeline(at: Date, timeZone: string): number {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  return Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+    at.getUTCMilliseconds(),
+  );
+}
+
+/** Priority classes as visit-log integers: 0 for the lightest weight, upwards (higher = earlier). */
+function priorityNumbers(branchId: string): Map<string, number> {
+  const classes = [...policyOf(branchId).classes].sort((a, b) => a.weight - b.weight);
+  return new Map(classes.map((c, i) => [c.id, i]));
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Finished visits of a branch between two business days, in the visit-log CSV format. */
+export async function exportVisits(
+  ctx: ServerContext,
+  actor: Actor,
+  input: { branchId: string; from: string; to: string },
+): Promise<string> {
+  const branch = await branchInScope(ctx, actor, input.branchId);
+  if (input.to < input.from) throw new AppError('validation_failed', '`to` is before `from`');
+  const [rows, counters] = await Promise.all([
+    ctx.db
+      .select()
+      .from(queueTickets)
+      .where(
+        and(
+          eq(queueTickets.branchId, branch.id),
+          between(queueTickets.businessDay, input.from, input.to),
+          inArray(queueTickets.status, [...FINISHED]),
+        ),
+      )
+      .orderBy(asc(queueTickets.arrivedAt))
+      .limit(MAX_EXPORT_ROWS + 1),
+    countersOf(ctx.db, branch.id),
+  ]);
+  if (rows.length > MAX_EXPORT_ROWS) {
+    throw new AppError('validation_failed', `More than ${MAX_EXPORT_ROWS} visits: export a shorter period`);
+  }
+  const counterNo = new Map(counters.map((c) => [c.id, String(c.number)]));
+  const priority = priorityNumbers(branch.id);
+  const local = (d: Date | null) => (d === null ? null : localTimeline(d, branch.timeZone));
+  const visits: Visit[] = rows.map((r) => ({
+    visitId: `${r.businessDay}-${r.number}`,
+    site: branch.code,
+    service: r.serviceCode,
+    priority: priority.get(r.priorityClass) ?? 0,
+    arrivedAt: local(r.arrivedAt) as number,
+    calledAt: local(r.firstCalledAt ?? r.calledAt),
+    serviceStartedAt: local(r.startedAt),
+    serviceEndedAt: local(r.endedAt),
+    outcome: r.status as Visit['outcome'],
+    counter: r.counterId ? (counterNo.get(r.counterId) ?? null) : null,
+  }));
+  const lines = [VISIT_LOG_COLUMNS.join(',')];
+  for (const record of toVisitLogRecords(visits)) {
+    lines.push(VISIT_LOG_COLUMNS.map((c) => csvField(record[c])).join(','));
+  }
+  await ctx.db.transaction((tx) =>
+    appendAudit(tx, ctx.clock, auditActor(actor), {
+      action: 'queue.visits_exported',
+      orgUnitId: branch.id,
+      targetType: 'org_unit',
+      targetId: branch.id,
+      details: { from: input.from, to: input.to, rows: visits.length },
+    }),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import of history (visit-log CSV) into queue_visit_history, as a job with a progress bar.
+
+const progress = new Map<string, { total: number; processed: number }>();
+const REJECTING: ReadonlySet<VisitLogIssueKind> = new Set(['invalid_row']);
+
+export async function startVisitImport(
+  ctx: ServerContext,
+  actor: Actor,
+  input: { branchId: string; csv: string; dryRun: boolean; fileName: string | undefined },
+): Promise<{ id: string }> {
+  const branch = await branchInScope(ctx, actor, input.branchId);
+  const id = newId();
+  await ctx.db.insert(importJobs).values({
+    id,
+    kind: 'queue_visits',
+    orgUnitId: branch.id,
+    actorId: actor.userId,
+    dryRun: input.dryRun,
+    status: 'running',
+    fileName: input.fileName ?? null,
+    report: { rejections: [], message: null },
+    createdAt: ctx.clock(),
+  });
+  progress.set(id, { total: 0, processed: 0 });
+  setImmediate(() => {
+    runVisitImport(ctx, actor, branch, id, input).catch(async (error: unknown) => {
+      ctx.log.error({ err: error, jobId: id }, 'visit import failed');
+      await finishJob(ctx, id, 'failed', 0, 0, [], 'The import failed unexpectedly').catch(() => undefined);
+    });
+  });
+  return { id };
+}
+
+async function finishJob(
+  ctx: ServerContext,
+  id: string,
+  status: TImportJob['status'],
+  total: number,
+  accepted: number,
+  rejections: CsvRowRejection[],
+  message: string,
+): Promise<void> {
+  await ctx.db
+    .update(importJobs)
+    .set({
+      status,
+      total,
+      accepted,
+      rejected: rejections.length,
+      report: { rejections: rejections.slice(0, 5000), message },
+      finishedAt: ctx.clock(),
+    })
+    .where(eq(importJobs.id, id));
+  progress.delete(id);
+}
+
+async function runVisitImport(
+  ctx: ServerContext,
+  actor: Actor,
+  branch: BranchInfo,
+  id: string,
+  input: { csv: string; dryRun: boolean },
+): Promise<void> {
+  let records: Record<string, string>[];
+  try {
+    records = parse(input.csv, {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await finishJob(ctx, id, 'rejected', 0, 0, [], `Not a readable CSV file: ${message}`);
+    return;
+  }
+  const header = records.length > 0 ? Object.keys(records[0] ?? {}) : [];
+  const missing = missingVisitLogColumns(header);
+  if (records.length === 0 || missing.length > 0) {
+    const message =
+      records.length === 0 ? 'The file has no data rows' : `Missing columns: ${missing.join(', ')}`;
+    await finishJob(ctx, id, 'rejected', records.length, 0, [], message);
+    return;
+  }
+  if (records.length > MAX_IMPORT_ROWS) {
+    await finishJob(ctx, id, 'rejected', records.length, 0, [], `At most ${MAX_IMPORT_ROWS} rows per file`);
+    return;
+  }
+  const state = progress.get(id) ?? { total: 0, processed: 0 };
+  state.total = records.length;
+  const log = normaliseVisitLog(records);
+  // Rows the domain code rejected or skipped (exact repeats) are reported; glitches it
+  // tolerates (clock skew, unsorted rows) are imported and summarised in the message.
+  const rejections: CsvRowRejection[] = log.issues
+    .filter((i) => REJECTING.has(i.kind) || (i.kind === 'duplicate_id' && i.message.includes('skipped')))
+    .map((i) => ({ row: i.row + 1, reasons: [`${i.kind}: ${i.message}`] }));
+  const tolerated = Object.entries(log.summary)
+    .filter(([kind, n]) => n > 0 && kind !== 'invalid_row')
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  let inserted = 0;
+  if (!input.dryRun) {
+    const fmt = (at: number | null) => (at === null ? null : new Date(at).toISOString().slice(0, 23));
+    for (let i = 0; i < log.visits.length; i += 1000) {
+      const chunk = log.visits.slice(i, i + 1000);
+      const rows = await ctx.db
+        .insert(queueVisitHistory)
+        .values(
+          chunk.map((v) => ({
+            id: newId(),
+            branchId: branch.id,
+            importJobId: id,
+            visitId: v.visitId,
+            site: v.site,
+            serviceCode: v.service,
+            priority: v.priority,
+            arrivedAt: fmt(v.arrivedAt) as string,
+            calledAt: fmt(v.calledAt),
+            serviceStartedAt: fmt(v.serviceStartedAt),
+            serviceEndedAt: fmt(v.serviceEndedAt),
+            outcome: v.outcome,
+            counter: v.counter,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ id: queueVisitHistory.id });
+      inserted += rows.length;
+      state.processed = Math.min(records.length, i + chunk.length);
+      await new Promise((r) => setImmediate(r));
+    }
+    await ctx.db.transaction((tx) =>
+      appendAudit(tx, ctx.clock, auditActor(actor), {
+        action: 'queue.visits_imported',
+        orgUnitId: branch.id,
+        targetType: 'import_job',
+        targetId: id,
+        details: { rows: inserted, rejected: rejections.length },
+      }),
+    );
+  }
+  const already = input.dryRun ? 0 : log.visits.length - inserted;
+  const message = [
+    input.dryRun
+      ? `${log.visits.length} of ${records.length} rows are importable (dry run: nothing was imported).`
+      : `Imported ${inserted} visits${already > 0 ? `; ${already} were already on file` : ''}.`,
+    rejections.length > 0 ? `${rejections.length} rows rejected.` : '',
+    tolerated ? `Tolerated: ${tolerated}.` : '',
+  ]
+    .filter((s) => s.length > 0)
+    .join(' ');
+  await finishJob(
+    ctx,
+    id,
+    input.dryRun ? 'validated' : 'imported',
+    records.length,
+    input.dryRun ? log.visits.length : inserted,
+    rejections,
+    message,
+  );
+}
+
+export async function getVisitImport(
+  ctx: ServerContext,
+  actor: Actor,
+  input: { branchId: string; jobId: string },
+): Promise<TImportJob> {
+  const branch = await branchInScope(ctx, actor, input.branchId);
+  const [job] = await ctx.db
+    .select()
+    .from(importJobs)
+    .where(
+      and(
+        eq(importJobs.id, input.jobId),
+        eq(importJobs.orgUnitId, branch.id),
+        eq(importJobs.kind, 'queue_visits'),
+      ),
+    );
+  if (!job) throw new AppError('not_found', 'Import job not found');
+  const live = progress.get(job.id);
+  const report = job.report as { rejections: CsvRowRejection[]; message: string | null };
+  return {
+    id: job.id,
+    status: job.status as TImportJob['status'],
+    dryRun: job.dryRun,
+    fileName: job.fileName,
+    total: live?.total ?? job.total,
+    processed: live?.processed ?? job.total,
+    accepted: job.accepted,
+    rejected: job.rejected,
+    rejections: report.rejections.map((r) => ({ row: r.row, reasons: [...r.reasons] })),
+    message: report.message,
+  };
+}
