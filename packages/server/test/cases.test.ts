@@ -251,6 +251,15 @@ describe.each(engines)('cases on %s', (engine) => {
     expect(escalated.length).toBe(fired.filter((f) => f.kind === 'escalation').length);
     const levels = escalated.flatMap((e) => (e.payload as { levels: string[] }).levels);
     expect(levels).toContain('head_office_service_centre');
+    const alerts = await call(env, 'GET', '/api/v1/cases/alerts?kind=escalation', {
+      session: await as('bj-cy.manager'),
+    });
+    expect(alerts.statusCode, alerts.body).toBe(200);
+    expect(
+      (alerts.json() as { caseId: string; open: boolean }[]).filter((x) => x.caseId === d.case.id),
+    ).toHaveLength(fired.filter((f) => f.kind === 'escalation').length);
+    const hdAlerts = await call(env, 'GET', '/api/v1/cases/alerts', { session: await as('bj-hd.manager') });
+    expect((hdAlerts.json() as { caseId: string }[]).some((x) => x.caseId === d.case.id)).toBe(false);
     // Acknowledging now stops the clock; nothing more fires for it.
     expect((await act('bj-cy.complaints', d.case.id, { type: 'acknowledge' })).statusCode).toBe(200);
     setClock(new Date(env.clock.now().getTime() + 3 * 86_400_000));
@@ -434,6 +443,7 @@ describe.each(engines)('cases on %s', (engine) => {
       [me, 'GET', `/api/v1/cases?orgUnitId=${bjhd}`, undefined],
       [manager, 'GET', `/api/v1/cases/approvals?orgUnitId=${bjhd}`, undefined],
       [me, 'GET', `/api/v1/cases/follow-ups?orgUnitId=${bjhd}`, undefined],
+      [me, 'GET', `/api/v1/cases/alerts?orgUnitId=${bjhd}`, undefined],
       [manager, 'GET', `/api/v1/cases/reports/summary?orgUnitId=${bjhd}`, undefined],
       [manager, 'GET', `/api/v1/cases/reports/export.csv?orgUnitId=${bjhd}`, undefined],
     ];

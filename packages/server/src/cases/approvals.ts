@@ -1,7 +1,7 @@
-import { and, asc, eq, like, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, like, type SQL, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
 import { orgUnits } from '../db/schema.ts';
-import { caseCompensationApprovals, caseSlaClocks, cases } from '../db/schema-cases.ts';
+import { caseCompensationApprovals, caseSlaClocks, caseSlaNotifications, cases } from '../db/schema-cases.ts';
 import type { TApproval } from './contracts.ts';
 
 /** The approvals inbox: compensation above the requester's authority, in scope, oldest first. */
@@ -37,5 +37,62 @@ export async function listApprovals(
     decidedAt: a.decidedAt?.toISOString() ?? null,
     note: a.note,
     approvalDueAt: dueAt?.toISOString() ?? null,
+  }));
+}
+
+export interface SlaAlert {
+  readonly key: string;
+  readonly kind: string;
+  readonly caseId: string;
+  readonly caseNumber: string;
+  readonly subject: string;
+  readonly caseState: string;
+  readonly orgUnitId: string;
+  readonly clock: string;
+  readonly levels: readonly string[];
+  readonly scheduledAt: string;
+  readonly firedAt: string;
+  /** False once the clock was met or the case left the open states. */
+  readonly open: boolean;
+}
+
+/** The supervisor's view: warnings, breaches and escalations fired in scope, newest first. */
+export async function listSlaAlerts(
+  ctx: ServerContext,
+  scopePath: string,
+  query: { kind?: 'warning' | 'breach' | 'escalation' | undefined; limit: number },
+): Promise<SlaAlert[]> {
+  const filters: SQL[] = [like(orgUnits.path, `${scopePath}%`)];
+  if (query.kind) filters.push(eq(caseSlaNotifications.kind, query.kind));
+  const rows = await ctx.db
+    .select({
+      n: caseSlaNotifications,
+      number: cases.number,
+      subject: cases.subject,
+      state: cases.state,
+      orgUnitId: cases.orgUnitId,
+      role: caseSlaClocks.role,
+      clockState: caseSlaClocks.state,
+    })
+    .from(caseSlaNotifications)
+    .innerJoin(cases, eq(cases.id, caseSlaNotifications.caseId))
+    .innerJoin(orgUnits, eq(orgUnits.id, cases.orgUnitId))
+    .innerJoin(caseSlaClocks, eq(caseSlaClocks.id, caseSlaNotifications.clockId))
+    .where(and(...filters))
+    .orderBy(desc(caseSlaNotifications.firedAt), desc(caseSlaNotifications.id))
+    .limit(query.limit);
+  return rows.map((r) => ({
+    key: r.n.key,
+    kind: r.n.kind,
+    caseId: r.n.caseId,
+    caseNumber: r.number,
+    subject: r.subject,
+    caseState: r.state,
+    orgUnitId: r.orgUnitId,
+    clock: r.role,
+    levels: r.n.recipients,
+    scheduledAt: r.n.scheduledAt.toISOString(),
+    firedAt: r.n.firedAt.toISOString(),
+    open: r.clockState !== 'stopped',
   }));
 }

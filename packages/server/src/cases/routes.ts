@@ -4,7 +4,7 @@ import type { ServerContext } from '../context.ts';
 import { type AnyRoute, defineRoute } from '../http/route.ts';
 import { scopePathFor } from '../http/scope.ts';
 import type { Actor } from '../identity/actor.ts';
-import { listApprovals } from './approvals.ts';
+import { listApprovals, listSlaAlerts } from './approvals.ts';
 import { listCalendars, loadCalendar } from './calendars.ts';
 import {
   ZApproval,
@@ -92,6 +92,38 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
       handler: async ({ actor, query }) => {
         const a = actor as Actor;
         return listApprovals(ctx, await scopePathFor(ctx.db, a, query.orgUnitId), query.status);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/alerts',
+      access: 'case.supervise',
+      summary: 'Supervisor view: SLA warnings, breaches and escalations fired in scope, newest first',
+      tags: ['cases'],
+      query: z.strictObject({
+        orgUnitId: z.uuid().optional(),
+        kind: z.enum(['warning', 'breach', 'escalation']).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      response: z.array(
+        z.object({
+          key: z.string(),
+          kind: z.string(),
+          caseId: z.uuid(),
+          caseNumber: z.string(),
+          subject: z.string(),
+          caseState: z.string(),
+          orgUnitId: z.uuid(),
+          clock: z.string(),
+          levels: z.array(z.string()).readonly(),
+          scheduledAt: z.string(),
+          firedAt: z.string(),
+          open: z.boolean(),
+        }),
+      ),
+      handler: async ({ actor, query }) => {
+        const a = actor as Actor;
+        return listSlaAlerts(ctx, await scopePathFor(ctx.db, a, query.orgUnitId), query);
       },
     }),
     defineRoute({
