@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayHub } from '../src/queue/stream.ts';
+import { closeDisplayStreams, displayHub } from '../src/queue/stream.ts';
 import {
   call,
   createTestEnv,
@@ -178,6 +178,17 @@ describe.each(engines)('queue records, KPIs and the display stream on %s', (engi
     await reader.cancel().catch(() => undefined);
     for (let i = 0; i < 50 && displayHub(env.app.ctx).connections > 0; i++) {
       await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(displayHub(env.app.ctx).connections).toBe(0);
+    // A board still connected at shutdown is ended, so the server can close.
+    const second = await fetch(`http://127.0.0.1:${port}${base()}/display/stream`);
+    const secondReader = (second.body as ReadableStream<Uint8Array>).getReader();
+    await secondReader.read();
+    expect(displayHub(env.app.ctx).connections).toBe(1);
+    closeDisplayStreams(env.app.ctx);
+    for (;;) {
+      const { done } = await secondReader.read();
+      if (done) break;
     }
     expect(displayHub(env.app.ctx).connections).toBe(0);
   });

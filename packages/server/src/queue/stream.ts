@@ -11,6 +11,7 @@ const HEARTBEAT_MS = 15_000;
 
 interface Connection {
   write(chunk: string): void;
+  end(): void;
 }
 
 export function sseMessage(event: string, data: unknown, id?: string | number): string {
@@ -41,6 +42,12 @@ class DisplayHub {
       set.delete(conn);
       if (set.size === 0 && this.boards.get(branchId) === set) this.boards.delete(branchId);
     };
+  }
+
+  /** Ends every open stream (server shutdown): boards reconnect to another node or after restart. */
+  closeAll(): void {
+    for (const set of this.boards.values()) for (const conn of set) conn.end();
+    this.boards.clear();
   }
 
   get connections(): number {
@@ -119,6 +126,14 @@ export function publishLocal(ctx: ServerContext, event: StoredEvent): void {
   hubs.get(ctx)?.publishLocal(event);
 }
 
+/**
+ * Ends this node's display streams. Open SSE responses keep Fastify's close() waiting; call this
+ * from a preClose hook (or start Fastify with forceCloseConnections: true).
+ */
+export function closeDisplayStreams(ctx: ServerContext): void {
+  hubs.get(ctx)?.closeAll();
+}
+
 export function displayHub(ctx: ServerContext): DisplayHub {
   let hub = hubs.get(ctx);
   if (!hub) {
@@ -154,6 +169,9 @@ export async function streamDisplay(
   const conn: Connection = {
     write: (chunk) => {
       if (!raw.writableEnded && !raw.destroyed) raw.write(chunk);
+    },
+    end: () => {
+      if (!raw.writableEnded) raw.end();
     },
   };
   const remove = displayHub(ctx).add(branchId, conn);
