@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { type QueueMessages, queueEn, queueZhCN } from '../queue/i18n.ts';
 import { en } from './en.ts';
 import { type Messages, zhCN } from './zh-CN.ts';
 
@@ -10,7 +11,7 @@ const STORAGE_KEY = 'serviceloop.locale';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: Messages };
+    resources: { translation: Messages & { queue: QueueMessages } };
   }
 }
 
@@ -46,7 +47,10 @@ export async function initI18n(): Promise<void> {
   await i18next.use(initReactI18next).init({
     lng,
     fallbackLng: 'zh-CN',
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    resources: {
+      'zh-CN': { translation: { ...zhCN, queue: queueZhCN } },
+      en: { translation: { ...en, queue: queueEn } },
+    },
     interpolation: { escapeValue: false },
     returnNull: false,
   });

@@ -12,6 +12,7 @@ import { StaffPage } from '../identity/StaffPage.tsx';
 import { SessionProvider, useSession } from '../identity/session.tsx';
 import { OrgUnitsPage } from '../org/OrgUnitsPage.tsx';
 import { OrgScopeProvider } from '../org/scope.tsx';
+import { queuePublicRoutes, queueShellRoutes } from '../queue/routes.tsx';
 import { HomePage } from './HomePage.tsx';
 import { NotFound, RequirePermission, ShellLayout } from './ShellLayout.tsx';
 
@@ -78,6 +79,7 @@ function AuthenticatedApp() {
             </RequirePermission>
           }
         />
+        {queueShellRoutes()}
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
@@ -106,7 +108,10 @@ function Localised() {
       <AntApp>
         <SessionProvider>
           <OrgScopeProvider locale={locale}>
-            <AuthenticatedApp />
+            <Routes>
+              {queuePublicRoutes()}
+              <Route path="*" element={<AuthenticatedApp />} />
+            </Routes>
           </OrgScopeProvider>
         </SessionProvider>
       </AntApp>

@@ -1,8 +1,11 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CloudUploadOutlined,
+  DesktopOutlined,
   DownOutlined,
+  FieldNumberOutlined,
   GlobalOutlined,
   HomeOutlined,
   LogoutOutlined,
@@ -71,6 +74,31 @@ export function ShellLayout() {
           label: <Link to="/customers/import">{t('nav.customerImport')}</Link>,
           icon: <CloudUploadOutlined />,
           permission: 'customer.import',
+        },
+      ],
+    },
+    {
+      key: 'queue-group',
+      label: t('queue.nav.group'),
+      icon: <FieldNumberOutlined />,
+      children: [
+        {
+          key: '/queue/teller',
+          label: <Link to="/queue/teller">{t('queue.nav.teller')}</Link>,
+          icon: <FieldNumberOutlined />,
+          permission: 'queue.serve',
+        },
+        {
+          key: '/queue/lobby',
+          label: <Link to="/queue/lobby">{t('queue.nav.lobby')}</Link>,
+          icon: <DesktopOutlined />,
+          permission: 'queue.manage',
+        },
+        {
+          key: '/queue/kpi',
+          label: <Link to="/queue/kpi">{t('queue.nav.kpi')}</Link>,
+          icon: <BarChartOutlined />,
+          permission: 'queue.read',
         },
       ],
     },
@@ -214,7 +242,7 @@ export function ShellLayout() {
           <Menu
             mode="inline"
             selectedKeys={[selectedKey]}
-            defaultOpenKeys={['customers-group', 'system-group']}
+            defaultOpenKeys={['customers-group', 'queue-group', 'system-group']}
             items={visible(nav)}
             style={{ borderInlineEnd: 'none', paddingTop: 8 }}
             aria-label={t('shell.navigation')}

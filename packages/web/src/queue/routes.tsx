@@ -1,0 +1,53 @@
+import type { ReactElement } from 'react';
+import { Route } from 'react-router';
+import { RequirePermission } from '../shell/ShellLayout.tsx';
+import { DisplayPage } from './DisplayPage.tsx';
+import { KioskPage } from './KioskPage.tsx';
+import { KpiPage } from './KpiPage.tsx';
+import { LobbyPage } from './LobbyPage.tsx';
+import { TellerConsole } from './TellerConsole.tsx';
+import { TicketStatusPage } from './TicketStatusPage.tsx';
+
+/** Public screens (no sign-in): kiosk, display board, ticket status (/t/ is the server's QR link). */
+export function queuePublicRoutes(): ReactElement {
+  return (
+    <>
+      <Route path="/kiosk/:branchId" element={<KioskPage />} />
+      <Route path="/display/:branchId" element={<DisplayPage />} />
+      <Route path="/ticket/:ticketId" element={<TicketStatusPage />} />
+      <Route path="/t/:ticketId" element={<TicketStatusPage />} />
+    </>
+  );
+}
+
+/** Signed-in screens inside the shell. */
+export function queueShellRoutes(): ReactElement {
+  return (
+    <>
+      <Route
+        path="queue/teller"
+        element={
+          <RequirePermission permission="queue.serve">
+            <TellerConsole />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="queue/lobby"
+        element={
+          <RequirePermission permission="queue.manage">
+            <LobbyPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="queue/kpi"
+        element={
+          <RequirePermission permission="queue.read">
+            <KpiPage />
+          </RequirePermission>
+        }
+      />
+    </>
+  );
+}
