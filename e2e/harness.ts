@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { systemClock } from '@serviceloop/domain';
+import { type Clock, systemClock } from '@serviceloop/domain';
 import { type App, buildApp, loadConfig, migrate, openDatabase, seedDemo } from '@serviceloop/server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -30,13 +30,14 @@ export function assertPrerequisites(): void {
 }
 
 /** A real server on a free port with a fresh in-memory database and the demo bank, plus Chromium. */
-export async function startHarness(): Promise<Harness> {
+/** `clock`: inject a manual clock (e.g. `manualClock(...).now`) to move the server's time in a test. */
+export async function startHarness(options: { readonly clock?: Clock } = {}): Promise<Harness> {
   assertPrerequisites();
   const database = await openDatabase({});
   await migrate(database);
   const config = loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '' });
   // The server serves packages/web/dist itself (SPA fallback for client routes).
-  const app = await buildApp({ database, config, clock: systemClock });
+  const app = await buildApp({ database, config, clock: options.clock ?? systemClock });
   await seedDemo(app.ctx);
   await app.fastify.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.fastify.server.address() as AddressInfo;

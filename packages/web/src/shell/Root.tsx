@@ -5,6 +5,8 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AuditPage } from '../audit/AuditPage.tsx';
+import { RatePage } from '../cases/RatePage.tsx';
+import { CasesRoutes } from '../cases/routes.tsx';
 import { CustomerImportPage } from '../customers/CustomerImportPage.tsx';
 import { CustomersPage } from '../customers/CustomersPage.tsx';
 import { SignInPage } from '../identity/SignInPage.tsx';
@@ -12,7 +14,6 @@ import { StaffPage } from '../identity/StaffPage.tsx';
 import { SessionProvider, useSession } from '../identity/session.tsx';
 import { OrgUnitsPage } from '../org/OrgUnitsPage.tsx';
 import { OrgScopeProvider } from '../org/scope.tsx';
-import { queuePublicRoutes, queueShellRoutes } from '../queue/routes.tsx';
 import { HomePage } from './HomePage.tsx';
 import { NotFound, RequirePermission, ShellLayout } from './ShellLayout.tsx';
 
@@ -79,7 +80,7 @@ function AuthenticatedApp() {
             </RequirePermission>
           }
         />
-        {queueShellRoutes()}
+        <Route path="cases/*" element={<CasesRoutes />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
@@ -109,7 +110,7 @@ function Localised() {
         <SessionProvider>
           <OrgScopeProvider locale={locale}>
             <Routes>
-              {queuePublicRoutes()}
+              <Route path="/rate/:token" element={<RatePage />} />
               <Route path="*" element={<AuthenticatedApp />} />
             </Routes>
           </OrgScopeProvider>

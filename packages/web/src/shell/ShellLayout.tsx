@@ -1,13 +1,14 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
-  BarChartOutlined,
   CloudUploadOutlined,
-  DesktopOutlined,
   DownOutlined,
-  FieldNumberOutlined,
+  ExclamationCircleOutlined,
+  FormOutlined,
   GlobalOutlined,
   HomeOutlined,
+  InboxOutlined,
+  LineChartOutlined,
   LogoutOutlined,
   SearchOutlined,
   TeamOutlined,
@@ -78,27 +79,33 @@ export function ShellLayout() {
       ],
     },
     {
-      key: 'queue-group',
-      label: t('queue.nav.group'),
-      icon: <FieldNumberOutlined />,
+      key: 'cases-group',
+      label: t('cases.nav.group'),
+      icon: <InboxOutlined />,
       children: [
         {
-          key: '/queue/teller',
-          label: <Link to="/queue/teller">{t('queue.nav.teller')}</Link>,
-          icon: <FieldNumberOutlined />,
-          permission: 'queue.serve',
+          key: '/cases/new',
+          label: <Link to="/cases/new">{t('cases.nav.intake')}</Link>,
+          icon: <FormOutlined />,
+          permission: 'case.handle',
         },
         {
-          key: '/queue/lobby',
-          label: <Link to="/queue/lobby">{t('queue.nav.lobby')}</Link>,
-          icon: <DesktopOutlined />,
-          permission: 'queue.manage',
+          key: '/cases',
+          label: <Link to="/cases">{t('cases.nav.inbox')}</Link>,
+          icon: <InboxOutlined />,
+          permission: 'case.read',
         },
         {
-          key: '/queue/kpi',
-          label: <Link to="/queue/kpi">{t('queue.nav.kpi')}</Link>,
-          icon: <BarChartOutlined />,
-          permission: 'queue.read',
+          key: '/cases/supervisor',
+          label: <Link to="/cases/supervisor">{t('cases.nav.supervisor')}</Link>,
+          icon: <ExclamationCircleOutlined />,
+          permission: 'case.supervise',
+        },
+        {
+          key: '/cases/reports',
+          label: <Link to="/cases/reports">{t('cases.nav.reports')}</Link>,
+          icon: <LineChartOutlined />,
+          permission: 'case.supervise',
         },
       ],
     },
@@ -242,7 +249,7 @@ export function ShellLayout() {
           <Menu
             mode="inline"
             selectedKeys={[selectedKey]}
-            defaultOpenKeys={['customers-group', 'queue-group', 'system-group']}
+            defaultOpenKeys={['customers-group', 'cases-group', 'system-group']}
             items={visible(nav)}
             style={{ borderInlineEnd: 'none', paddingTop: 8 }}
             aria-label={t('shell.navigation')}

@@ -1,0 +1,194 @@
+import { DownloadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, DatePicker, Row, Select, Space, Statistic } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useOrgScope } from '../org/scope.tsx';
+import { api, buildUrl, describeError } from '../shell/api.ts';
+import { EChart, type EChartOption } from '../shell/EChart.tsx';
+import { useAsync } from '../shell/hooks.ts';
+import {
+  type CaseReport,
+  type CaseType,
+  CaseTypeList,
+  type CountRow,
+  formatMoney,
+  labelOf,
+} from './model.ts';
+
+type Prefix = 'jrtChannel' | 'jrtBusiness' | 'jrtCause' | 'rootCause' | undefined;
+
+function barOption(
+  rows: readonly CountRow[],
+  label: (r: CountRow) => string,
+  horizontal: boolean,
+): EChartOption {
+  const names = rows.map(label);
+  const values = rows.map((r) => r.count);
+  return {
+    tooltip: { trigger: 'axis' },
+    grid: { left: horizontal ? 170 : 40, right: 24, top: 16, bottom: 32 },
+    xAxis: horizontal ? { type: 'value', minInterval: 1 } : { type: 'category', data: names },
+    yAxis: horizontal ? { type: 'category', data: names, inverse: true } : { type: 'value', minInterval: 1 },
+    series: [{ type: 'bar', data: values, itemStyle: { color: '#b1272d' }, barMaxWidth: 28 }],
+  };
+}
+
+export function ReportsPage() {
+  const { t, i18n } = useTranslation();
+  const scope = useOrgScope();
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
+  const [type, setType] = useState<CaseType | undefined>('complaint');
+  const query = useMemo(
+    () => ({
+      orgUnitId: scope.selectedId,
+      from: range?.[0]?.startOf('day').toISOString(),
+      to: range?.[1]?.add(1, 'day').startOf('day').toISOString(),
+      type,
+    }),
+    [scope.selectedId, range, type],
+  );
+  const report = useAsync(
+    (signal) => api.get<CaseReport>('/cases/reports/summary', query, signal),
+    [JSON.stringify(query)],
+  );
+  const r = report.data;
+  const label = (prefix: Prefix) => (row: CountRow) =>
+    prefix ? labelOf(prefix, row.key) : (row.name ?? row.key);
+
+  const charts: {
+    key: string;
+    title: string;
+    rows: readonly CountRow[];
+    prefix: Prefix;
+    horizontal: boolean;
+  }[] = r
+    ? [
+        {
+          key: 'channel',
+          title: t('cases.reports.byJrtChannel'),
+          rows: r.byJrtChannel,
+          prefix: 'jrtChannel',
+          horizontal: true,
+        },
+        {
+          key: 'business',
+          title: t('cases.reports.byJrtBusiness'),
+          rows: r.byJrtBusinessType,
+          prefix: 'jrtBusiness',
+          horizontal: true,
+        },
+        {
+          key: 'cause',
+          title: t('cases.reports.byJrtCause'),
+          rows: r.byJrtCause,
+          prefix: 'jrtCause',
+          horizontal: true,
+        },
+        {
+          key: 'branch',
+          title: t('cases.reports.byBranch'),
+          rows: r.byBranch,
+          prefix: undefined,
+          horizontal: true,
+        },
+        {
+          key: 'month',
+          title: t('cases.reports.byMonth'),
+          rows: r.byMonth,
+          prefix: undefined,
+          horizontal: false,
+        },
+        {
+          key: 'root',
+          title: t('cases.reports.byRootCause'),
+          rows: r.byRootCause,
+          prefix: 'rootCause',
+          horizontal: true,
+        },
+      ]
+    : [];
+
+  const compliance = r?.sla.compliance;
+  const exportHref = buildUrl('/cases/reports/export.csv', query);
+
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Card
+        title={t('cases.reports.title')}
+        extra={
+          <Space wrap>
+            <DatePicker.RangePicker
+              value={range}
+              onChange={(v) => setRange(v ? [v[0], v[1]] : null)}
+              placeholder={[t('cases.reports.from'), t('cases.reports.to')]}
+            />
+            <Select<CaseType>
+              allowClear
+              value={type}
+              onChange={setType}
+              placeholder={t('cases.inbox.type')}
+              options={CaseTypeList.map((x) => ({ value: x, label: t(`cases.type.${x}`) }))}
+              style={{ width: 140 }}
+            />
+            <a href={exportHref} download="cases.csv" data-testid="report-export">
+              <Button icon={<DownloadOutlined />}>{t('cases.reports.exportCsv')}</Button>
+            </a>
+          </Space>
+        }
+      >
+        {report.error !== undefined && (
+          <Alert type="error" showIcon title={describeError(report.error, t).title} />
+        )}
+        <Row gutter={16}>
+          <Col xs={12} md={6}>
+            <Statistic
+              title={t('cases.reports.total')}
+              value={r?.total ?? 0}
+              loading={report.loading}
+              data-testid="report-total"
+            />
+          </Col>
+          <Col xs={12} md={6}>
+            <Statistic
+              title={`${t('cases.reports.compliance')} (${t('cases.reports.met')} ${r?.sla.met ?? 0} / ${t('cases.reports.breached')} ${r?.sla.breached ?? 0})`}
+              value={
+                compliance === null || compliance === undefined ? '—' : `${(compliance * 100).toFixed(1)}%`
+              }
+              loading={report.loading}
+              data-testid="report-compliance"
+            />
+          </Col>
+          <Col xs={12} md={6}>
+            <Statistic
+              title={t('cases.reports.recovery')}
+              value={r ? formatMoney(r.recovery.compensationMinor, r.recovery.currency, i18n.language) : '—'}
+              loading={report.loading}
+              data-testid="report-recovery"
+            />
+          </Col>
+          <Col xs={12} md={6}>
+            <Statistic
+              title={t('cases.reports.casesWithCompensation')}
+              value={r?.recovery.casesWithCompensation ?? 0}
+              loading={report.loading}
+            />
+          </Col>
+        </Row>
+      </Card>
+      <Row gutter={[16, 16]}>
+        {charts.map((c) => (
+          <Col key={c.key} xs={24} lg={12}>
+            <Card title={c.title} size="small" data-testid={`report-chart-${c.key}`}>
+              <EChart
+                label={c.title}
+                height={Math.max(220, c.horizontal ? c.rows.length * 30 + 60 : 260)}
+                option={barOption(c.rows, label(c.prefix), c.horizontal)}
+              />
+            </Card>
+          </Col>
+        ))}
+      </Row>
+    </Space>
+  );
+}
