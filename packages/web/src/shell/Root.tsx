@@ -14,6 +14,7 @@ import { StaffPage } from '../identity/StaffPage.tsx';
 import { SessionProvider, useSession } from '../identity/session.tsx';
 import { OrgUnitsPage } from '../org/OrgUnitsPage.tsx';
 import { OrgScopeProvider } from '../org/scope.tsx';
+import { queuePublicRoutes, queueShellRoutes } from '../queue/routes.tsx';
 import { HomePage } from './HomePage.tsx';
 import { NotFound, RequirePermission, ShellLayout } from './ShellLayout.tsx';
 
@@ -80,6 +81,7 @@ function AuthenticatedApp() {
             </RequirePermission>
           }
         />
+        {queueShellRoutes()}
         <Route path="cases/*" element={<CasesRoutes />} />
         <Route path="*" element={<NotFound />} />
       </Route>
@@ -110,6 +112,7 @@ function Localised() {
         <SessionProvider>
           <OrgScopeProvider locale={locale}>
             <Routes>
+              {queuePublicRoutes()}
               <Route path="/rate/:token" element={<RatePage />} />
               <Route path="*" element={<AuthenticatedApp />} />
             </Routes>

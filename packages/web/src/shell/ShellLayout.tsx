@@ -1,9 +1,12 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CloudUploadOutlined,
+  DesktopOutlined,
   DownOutlined,
   ExclamationCircleOutlined,
+  FieldNumberOutlined,
   FormOutlined,
   GlobalOutlined,
   HomeOutlined,
@@ -75,6 +78,31 @@ export function ShellLayout() {
           label: <Link to="/customers/import">{t('nav.customerImport')}</Link>,
           icon: <CloudUploadOutlined />,
           permission: 'customer.import',
+        },
+      ],
+    },
+    {
+      key: 'queue-group',
+      label: t('queue.nav.group'),
+      icon: <FieldNumberOutlined />,
+      children: [
+        {
+          key: '/queue/teller',
+          label: <Link to="/queue/teller">{t('queue.nav.teller')}</Link>,
+          icon: <FieldNumberOutlined />,
+          permission: 'queue.serve',
+        },
+        {
+          key: '/queue/lobby',
+          label: <Link to="/queue/lobby">{t('queue.nav.lobby')}</Link>,
+          icon: <DesktopOutlined />,
+          permission: 'queue.manage',
+        },
+        {
+          key: '/queue/kpi',
+          label: <Link to="/queue/kpi">{t('queue.nav.kpi')}</Link>,
+          icon: <BarChartOutlined />,
+          permission: 'queue.read',
         },
       ],
     },
@@ -249,7 +277,7 @@ export function ShellLayout() {
           <Menu
             mode="inline"
             selectedKeys={[selectedKey]}
-            defaultOpenKeys={['customers-group', 'cases-group', 'system-group']}
+            defaultOpenKeys={['customers-group', 'queue-group', 'cases-group', 'system-group']}
             items={visible(nav)}
             style={{ borderInlineEnd: 'none', paddingTop: 8 }}
             aria-label={t('shell.navigation')}
