@@ -10,6 +10,7 @@ import {
   startServer,
   verifyAudit,
 } from '@serviceloop/server';
+import { seedQueueDemo } from '@serviceloop/server/queue/seed';
 import { Command, CommanderError } from 'commander';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerCalendar, registerSla } from './commands/sla.ts';
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
           return;
         }
         const summary = await seedDemo(ctx, Number(opts.customers));
+        await seedQueueDemo(ctx);
         process.stdout.write(
           `Seeded ${summary.orgUnits} org units, ${summary.staff} staff, ${summary.customers} customers. Password for every demo user: ${DEMO_PASSWORD}\n`,
         );

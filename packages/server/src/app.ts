@@ -25,6 +25,7 @@ import { type AnyRoute, defineRoute } from './http/route.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { queueRoutes } from './queue/routes.ts';
+import { closeDisplayStreams } from './queue/stream.ts';
 
 export const VERSION = '0.1.0';
 
@@ -102,6 +103,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   };
 
   installProblemHandlers(fastify);
+  // Open display-board streams would otherwise hold close() (and a graceful shutdown) forever.
+  fastify.addHook('preClose', async () => closeDisplayStreams(ctx));
   installAccessGuard(fastify);
   await fastify.register(helmet, {
     contentSecurityPolicy: {

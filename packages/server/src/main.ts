@@ -6,6 +6,7 @@ import type { ServerContext } from './context.ts';
 import { failInterruptedImports } from './customers/import-service.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { seedQueueDemo } from './queue/seed.ts';
 import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from './seed/demo.ts';
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -32,6 +33,7 @@ export async function startServer(config: Config): Promise<App> {
   const { fastify, ctx } = app;
   if (config.seedDemo && (await isDatabaseEmpty(ctx))) {
     const summary = await seedDemo(ctx);
+    await seedQueueDemo(ctx);
     fastify.log.info({ ...summary, password: DEMO_PASSWORD }, 'demo bank seeded');
   }
   await failInterruptedImports(ctx);
