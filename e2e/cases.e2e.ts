@@ -235,6 +235,11 @@ describe('complaint journey in Chromium', () => {
     // The supervisor view lists it among the breaches.
     await handler.goto('/cases/supervisor');
     await handler.locator(`[data-testid="supervisor-breached"] tr[data-number="${small.number}"]`).waitFor();
+    const alertRows = handler.locator('[data-testid="supervisor-alerts"] tr[data-kind="escalation"]', {
+      hasText: small.number,
+    });
+    await alertRows.first().waitFor();
+    expect((await alertRows.allTextContents()).join('\n')).toContain('总行客服中心');
     await shot(handler, '09-supervisor-breaches');
     await handler.context().close();
   });

@@ -32,8 +32,10 @@ import {
   type CaseType,
   CaseTypeList,
   formatMoney,
+  labelOf,
   type Risk,
   RiskList,
+  type SlaAlert,
 } from './model.ts';
 import { Countdown, RiskTag, useNow } from './ui.tsx';
 
@@ -432,6 +434,11 @@ export function SupervisorPage() {
     [scope.selectedId, canApprove],
   );
 
+  const alerts = useAsync(
+    (signal) => api.get<SlaAlert[]>('/cases/alerts', { orgUnitId: scope.selectedId, limit: 50 }, signal),
+    [scope.selectedId],
+  );
+
   const stats = useMemo(
     () => [
       { key: 'breaches', value: breached.data?.total, colour: '#cf1322' },
@@ -490,6 +497,63 @@ export function SupervisorPage() {
           pageSize={10}
           onPage={(p) => setPages((x) => ({ ...x, warning: p }))}
           keyboard={false}
+        />
+      </Card>
+      <Card title={t('cases.inbox.alerts')}>
+        <Table<SlaAlert>
+          data-testid="supervisor-alerts"
+          rowKey="key"
+          size="small"
+          loading={alerts.loading}
+          dataSource={alerts.data ?? []}
+          locale={{ emptyText: t('cases.inbox.alertsEmpty') }}
+          pagination={{ pageSize: 10 }}
+          onRow={(a) => ({ 'data-kind': a.kind, className: `sl-alert-${a.kind}` })}
+          columns={[
+            {
+              title: t('cases.inbox.firedAt'),
+              dataIndex: 'firedAt',
+              width: 180,
+              render: (v: string) => formatDateTime(v, i18n.language),
+            },
+            {
+              title: t('cases.inbox.risk'),
+              dataIndex: 'kind',
+              width: 110,
+              render: (v: SlaAlert['kind']) => (
+                <Tag color={v === 'warning' ? 'orange' : 'red'}>
+                  {labelOf(
+                    'event',
+                    v === 'breach' ? 'case.breached' : v === 'warning' ? 'case.warning' : 'case.escalated',
+                  )}
+                </Tag>
+              ),
+            },
+            {
+              title: t('cases.inbox.number'),
+              dataIndex: 'caseNumber',
+              width: 160,
+              render: (v: string, a) => <Link to={`/cases/${a.caseId}`}>{v}</Link>,
+            },
+            { title: t('cases.inbox.subject'), dataIndex: 'subject' },
+            {
+              title: t('cases.case.clock'),
+              dataIndex: 'clock',
+              width: 110,
+              render: (v: string) => labelOf('clockRole', v),
+            },
+            {
+              title: t('cases.inbox.levels'),
+              dataIndex: 'levels',
+              render: (v: readonly string[]) => v.map((l) => labelOf('level', l)).join('、'),
+            },
+            {
+              title: t('cases.inbox.state'),
+              dataIndex: 'caseState',
+              width: 110,
+              render: (v: string) => labelOf('state', v),
+            },
+          ]}
         />
       </Card>
       {canApprove && (

@@ -169,6 +169,10 @@ export const casesZh = {
     approvals: '待审批补偿',
     approvalsEmpty: '没有待审批的补偿',
     approvalDue: '审批时限',
+    alerts: '预警、超时与升级记录',
+    alertsEmpty: '暂无预警',
+    firedAt: '触发时间',
+    levels: '通知对象',
   },
   countdown: {
     left: '剩 {{time}}',
@@ -504,6 +508,10 @@ export const casesEn: CasesMessages = {
     approvals: 'Compensation awaiting approval',
     approvalsEmpty: 'Nothing awaits approval',
     approvalDue: 'Approval due',
+    alerts: 'Warnings, breaches and escalations fired',
+    alertsEmpty: 'No alerts',
+    firedAt: 'Fired',
+    levels: 'Notified',
   },
   countdown: {
     left: '{{time}} left',

@@ -163,6 +163,19 @@ export interface Approval {
   readonly approvalDueAt: string | null;
 }
 
+export interface SlaAlert {
+  readonly key: string;
+  readonly kind: 'warning' | 'breach' | 'escalation';
+  readonly caseId: string;
+  readonly caseNumber: string;
+  readonly subject: string;
+  readonly caseState: string;
+  readonly clock: string;
+  readonly levels: readonly string[];
+  readonly firedAt: string;
+  readonly open: boolean;
+}
+
 export interface CountRow {
   readonly key: string;
   readonly count: number;
