@@ -165,6 +165,7 @@ function CaseTable({
     {
       title: t('cases.inbox.subject'),
       dataIndex: 'subject',
+      width: 280,
       render: (v: string, c) => (
         <Space direction="vertical" size={0}>
           <span>{v}</span>
@@ -245,7 +246,7 @@ function CaseTable({
         showTotal: (n) => t('common.total', { total: n }),
         onChange: onPage,
       }}
-      scroll={{ x: 1100 }}
+      scroll={{ x: 1400 }}
     />
   );
 }
