@@ -28,6 +28,10 @@ async function pick(page: Page, fieldId: string, text: string): Promise<void> {
 }
 
 async function save(page: Page): Promise<void> {
+  // A multi-select's dropdown stays open and a closing one still animates over the buttons:
+  // clicking the title closes them, then wait until none is visible.
+  await modal(page).locator('.ant-modal-title').click();
+  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
   await modal(page).locator('.ant-btn-primary').click();
   await modal(page).waitFor({ state: 'hidden' });
 }
