@@ -214,10 +214,16 @@ describe('branch queue journey in Chromium', () => {
     await eventually(() => text(lobby, 'lobby-waiting-total')).toContain('1');
 
     await lobby.getByTestId('edit-skills-2').click();
-    await lobby.getByTestId('skills-select').click();
-    await lobby.locator('.ant-select-item-option', { hasText: '贵宾理财' }).click();
-    await lobby.keyboard.press('Escape');
-    await lobby.locator('.ant-modal:visible .ant-btn-primary').click();
+    const skillsModal = lobby.locator('.ant-modal:visible');
+    await skillsModal.getByTestId('skills-select').click();
+    await lobby
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '贵宾理财' })
+      .click();
+    // The chosen skill shows as a tag in the dialog before it is saved (the dropdown lives outside it).
+    await eventually(async () => (await skillsModal.textContent()) ?? '').toContain('贵宾理财');
+    await skillsModal.locator('.ant-modal-title').click(); // closes the dropdown without closing the dialog
+    await lobby.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+    await skillsModal.locator('.ant-btn-primary').click();
     const counter2 = lobby.locator('[data-testid="lobby-counters"] tbody tr', { hasText: '2 号窗口' });
     await eventually(async () => (await counter2.textContent()) ?? '').toContain('贵宾理财');
     const overview = await adminGet<{ counters: { number: number; skills: string[] }[] }>(
