@@ -61,7 +61,7 @@ export function orgRoutes(ctx: ServerContext): AnyRoute[] {
       response: z.array(ZStaff),
       handler: async ({ actor, query }) => {
         const a = actor as Actor;
-        return listStaff(ctx, a, await scopePathFor(ctx.db, a, query.orgUnitId));
+        return listStaff(ctx, await scopePathFor(ctx.db, a, query.orgUnitId));
       },
     }),
     defineRoute({

@@ -40,7 +40,8 @@ function assertCanGrant(actor: Actor, roles: readonly Role[]): void {
   }
 }
 
-export async function listStaff(ctx: ServerContext, actor: Actor, scopePath: string): Promise<TStaff[]> {
+/** Staff of the org units under scopePath (already checked against the caller's scope). */
+export async function listStaff(ctx: ServerContext, scopePath: string): Promise<TStaff[]> {
   const rows = await ctx.db
     .select({ user: users, orgName: orgUnits.name })
     .from(users)
@@ -48,7 +49,6 @@ export async function listStaff(ctx: ServerContext, actor: Actor, scopePath: str
     .where(like(orgUnits.path, `${scopePath}%`))
     .orderBy(asc(orgUnits.path), asc(users.username));
   const now = ctx.clock();
-  void actor;
   return rows.map((r) => toStaff(r.user, r.orgName, now));
 }
 
