@@ -12,6 +12,13 @@ import { cloneFromTemplate, dropPostgresDatabase, testConfig, withDatabase } fro
 
 export type Engine = 'pglite' | 'postgres';
 
+/**
+ * Every test server starts at the same instant: a Monday, 10:00 in Beijing, mid business day.
+ * Started from the wall clock, tests that advance time crossed midnight in the branches' zone
+ * when run in the evening UTC, and a queue's business day changed under them.
+ */
+export const TEST_START = '2026-11-23T02:00:00Z';
+
 /** PGlite always; PostgreSQL too when DATABASE_URL is set (CI sets it). */
 export const engines: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -47,7 +54,7 @@ export async function createTestEnv(
   options: { extraRoutes?: (ctx: App['ctx']) => AnyRoute[] } = {},
 ): Promise<TestEnv> {
   const { database, url, drop } = await openTestDatabase(engine);
-  const clock = manualClock(new Date());
+  const clock = manualClock(new Date(TEST_START));
   const app = await buildApp({
     database,
     config: testConfig(),
