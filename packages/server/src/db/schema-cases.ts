@@ -11,12 +11,10 @@ import {
   primaryKey,
   smallint,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { ts } from './columns.ts';
 
 /** Readable case numbers: one counter per case type and year of receipt (CMP-2026-000123). */
 export const caseNumberCounters = pgTable(

@@ -11,17 +11,15 @@ import {
   pgSequence,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { ts } from './columns.ts';
 import * as casesTables from './schema-cases.ts';
 import * as queueTables from './schema-queue.ts';
 
 // The one schema definition. Migrations in ./migrations are generated from it (drizzle-kit) and
 // a test fails when the migrated database and this file drift apart.
-
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const orgUnits = pgTable(
   'org_units',
