@@ -57,7 +57,11 @@ async function shot(page: Page, name: string): Promise<void> {
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 
 beforeAll(async () => {
-  harness = await startHarness();
+  // The server runs in real time but at noon in Beijing of today's (UTC) date: a run in the
+  // evening UTC would otherwise cross the branch's midnight and start a new business day mid-test.
+  const realNow = Date.now();
+  const offset = Date.parse(`${new Date(realNow).toISOString().slice(0, 10)}T04:00:00Z`) - realNow;
+  harness = await startHarness({ clock: () => new Date(Date.now() + offset) });
 });
 
 afterAll(async () => {
