@@ -14,6 +14,8 @@ export const Permissions = [
   'queue.read',
   'queue.serve',
   'queue.manage',
+  /** Branch queue settings: service catalogue, target waits, calling policy (branch manager). */
+  'queue.configure',
   'case.read',
   'case.handle',
   'case.supervise',
@@ -52,6 +54,7 @@ export const RolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
     'queue.read',
     'queue.serve',
     'queue.manage',
+    'queue.configure',
     'case.read',
     'case.handle',
     'case.supervise',

@@ -6,6 +6,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -145,5 +146,40 @@ export const queueVisitHistory = pgTable(
   (t) => [
     uniqueIndex('queue_visit_history_visit_uq').on(t.branchId, t.visitId),
     index('queue_visit_history_arrived_idx').on(t.branchId, t.arrivedAt),
+  ],
+);
+
+/**
+ * A branch's queue policy (calling policy and recalls before a no-show), edited by its branch
+ * manager. No row: the domain default. `version` counts edits (optimistic concurrency).
+ */
+export const queueBranchPolicies = pgTable('queue_branch_policies', {
+  branchId: uuid('branch_id').primaryKey(),
+  policy: jsonb('policy').notNull(),
+  version: integer('version').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  updatedBy: uuid('updated_by').notNull(),
+});
+
+/** Notices on a branch's display boards ("ATM 2 暂停服务"). Taken down by setting expired_at, never deleted. */
+export const queueNotices = pgTable(
+  'queue_notices',
+  {
+    id: uuid('id').primaryKey(),
+    branchId: uuid('branch_id').notNull(),
+    textZh: text('text_zh').notNull(),
+    textEn: text('text_en'),
+    level: text('level').notNull(),
+    startsAt: ts('starts_at').notNull(),
+    /** Null: until taken down by hand. */
+    endsAt: ts('ends_at'),
+    postedBy: uuid('posted_by').notNull(),
+    expiredAt: ts('expired_at'),
+    expiredBy: uuid('expired_by'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    index('queue_notices_branch_idx').on(t.branchId, t.startsAt),
+    check('queue_notices_level_ck', sql`${t.level} in ('info','warning')`),
   ],
 );

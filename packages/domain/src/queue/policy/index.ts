@@ -1,3 +1,4 @@
 export * from './config.ts';
 export * from './people-ahead.ts';
 export * from './pick-next.ts';
+export * from './branch-policy.ts';

@@ -2,3 +2,4 @@ export * from './business-day.ts';
 export * from './contracts.ts';
 export * from './service.ts';
 export * from './ticket-number.ts';
+export * from './notice.ts';
