@@ -20,6 +20,8 @@ export const Permissions = [
   'case.handle',
   'case.supervise',
   'case.approve',
+  /** Case engine settings: SLA policy, escalation, compensation authority, business calendar of a unit. */
+  'case.configure',
   'quality.read',
   'quality.manage',
 ] as const;
@@ -59,6 +61,7 @@ export const RolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
     'case.handle',
     'case.supervise',
     'case.approve',
+    'case.configure',
     'quality.read',
   ],
   lobby_manager: [
