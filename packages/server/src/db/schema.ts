@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { ts } from './columns.ts';
 import * as casesTables from './schema-cases.ts';
+import * as notificationTables from './schema-notifications.ts';
 import * as queueTables from './schema-queue.ts';
 
 // The one schema definition. Migrations in ./migrations are generated from it (drizzle-kit) and
@@ -122,6 +123,41 @@ export const customers = pgTable(
   ],
 );
 
+/**
+ * What a customer is worth to the bank (DOMAIN §2: pyramid by profit, combined holdings view):
+ * a summary of holdings, the assets-under-management band and the yearly profit contribution,
+ * as of a date. One current row per customer; every change is audited. Feeds the recovery
+ * economics of complaints (compensation against the customer's value).
+ */
+export const customerValues = pgTable(
+  'customer_values',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id),
+    /** Deposits (current and time), minor units. */
+    depositsMinor: bigint('deposits_minor', { mode: 'number' }).notNull(),
+    /** Wealth management, funds, insurance and precious metals held through the bank. */
+    investmentsMinor: bigint('investments_minor', { mode: 'number' }).notNull(),
+    /** Outstanding loans and card balances (not part of assets under management). */
+    loansMinor: bigint('loans_minor', { mode: 'number' }).notNull(),
+    /** Derived from deposits + investments: under_50k … over_6m. */
+    aumBand: text('aum_band').notNull(),
+    /** Yearly profit contribution (年贡献利润). */
+    annualProfitMinor: bigint('annual_profit_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull().default('CNY'),
+    /** How many more years the relationship is expected to last if kept. */
+    expectedYears: integer('expected_years').notNull(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    updatedBy: uuid('updated_by'),
+  },
+  (t) => [
+    index('customer_values_band_idx').on(t.aumBand),
+    check('customer_values_years_ck', sql`${t.expectedYears} between 1 and 50`),
+  ],
+);
+
 export const outboxEvents = pgTable(
   'outbox_events',
   {
@@ -200,11 +236,13 @@ export const schema = {
   users,
   sessions,
   customers,
+  customerValues,
   outboxEvents,
   auditLog,
   auditChainHeads,
   importJobs,
   ...queueTables,
   ...casesTables,
+  ...notificationTables,
 };
 export type Schema = typeof schema;
