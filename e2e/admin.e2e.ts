@@ -27,13 +27,21 @@ async function pick(page: Page, fieldId: string, text: string): Promise<void> {
     .click();
 }
 
-async function save(page: Page): Promise<void> {
-  // A multi-select's dropdown stays open and a closing one still animates over the buttons:
-  // clicking the title closes them, then wait until none is visible.
+/**
+ * A multi-select's dropdown stays open and a closing one still animates over the buttons:
+ * clicking the modal's title closes them (Escape would close the modal itself if the dropdown
+ * had already gone), then wait until none is visible.
+ */
+async function closeDropdowns(page: Page): Promise<void> {
   await modal(page).locator('.ant-modal-title').click();
   await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+}
+
+async function save(page: Page): Promise<void> {
+  await closeDropdowns(page);
   await modal(page).locator('.ant-btn-primary').click();
-  await modal(page).waitFor({ state: 'hidden' });
+  // Count rather than waitFor: during the close animation two modals can match for a moment.
+  await expect.poll(() => page.locator('.ant-modal:visible').count(), { timeout: 10_000 }).toBe(0);
 }
 
 function row(page: Page, table: string, text: string): Locator {
@@ -70,7 +78,7 @@ describe('administration journeys in Chromium', () => {
     await modal(page).locator('#displayName').fill('贵宾理财经理 钱多');
     await pick(page, 'orgUnitId', '贵宾理财中心');
     await pick(page, 'roles', '客户经理');
-    await page.keyboard.press('Escape');
+    await closeDropdowns(page);
     await modal(page).locator('#password').fill('Welcome2026x');
     await save(page);
     const staffRow = row(page, 'staff-table', 'bj-cy.vip1');
