@@ -1,6 +1,7 @@
 export * from './cases/index.ts';
 export * from './customers/customer.ts';
 export * from './customers/import.ts';
+export * from './customers/value.ts';
 export * from './identity/password-policy.ts';
 export * from './identity/permissions.ts';
 export * from './identity/staff.ts';

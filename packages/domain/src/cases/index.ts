@@ -5,6 +5,7 @@ export * from './case-model.ts';
 export * from './classification.ts';
 export * from './compensation.ts';
 export * from './escalation.ts';
+export * from './reclassification.ts';
 export * from './sla.ts';
 export * from './sla-policy.ts';
 export * from './sla-presets.ts';
