@@ -3,9 +3,9 @@ import { type App, buildApp } from './app.ts';
 import { startCaseWorker } from './cases/worker.ts';
 import type { Config } from './config.ts';
 import type { ServerContext } from './context.ts';
-import { failInterruptedImports } from './customers/import-service.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { failInterruptedImports } from './imports/jobs.ts';
 import { seedQueueDemo } from './queue/seed.ts';
 import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from './seed/demo.ts';
 

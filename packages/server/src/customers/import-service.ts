@@ -1,139 +1,57 @@
 import {
-  AppError,
   type CsvRowRejection,
   customerFromCsvRecord,
   RequiredCustomerCsvColumns,
   type TCreateCustomerRequest,
   type TImportJob,
 } from '@serviceloop/domain';
-import { parse } from 'csv-parse/sync';
-import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, inArray, like } from 'drizzle-orm';
 import { appendAudit, auditActor } from '../audit/service.ts';
 import type { ServerContext } from '../context.ts';
 import { customers, importJobs, orgUnits, users } from '../db/schema.ts';
 import type { Actor } from '../identity/actor.ts';
-import { newId } from '../ids.ts';
+import {
+  getImportJobView,
+  type ImportOutcome,
+  type ImportProgress,
+  startImportJob,
+} from '../imports/jobs.ts';
 import { insertCustomers } from './service.ts';
 
 export type ImportJobView = TImportJob;
 
-/** Progress of jobs still running lives in memory; the finished report lives in import_jobs. */
-const progress = new Map<string, { total: number; processed: number }>();
-
 const MAX_ROWS = 100_000;
+const KIND = 'customers';
 
-export async function startCustomerImport(
+/**
+ * Customer CSV import on the shared job runner (imports/jobs.ts): validate every row, then import
+ * all or nothing in one transaction. A dry run only validates.
+ */
+export function startCustomerImport(
   ctx: ServerContext,
   actor: Actor,
   input: { csv: string; dryRun: boolean; fileName: string | undefined },
 ): Promise<{ id: string }> {
-  const id = newId();
-  await ctx.db.insert(importJobs).values({
-    id,
-    kind: 'customers',
+  return startImportJob(ctx, actor, {
+    kind: KIND,
     orgUnitId: actor.orgUnitId,
-    actorId: actor.userId,
     dryRun: input.dryRun,
-    status: 'running',
-    fileName: input.fileName ?? null,
-    report: { rejections: [], message: null },
-    createdAt: ctx.clock(),
+    fileName: input.fileName,
+    csv: input.csv,
+    maxRows: MAX_ROWS,
+    missingColumns: (header) => RequiredCustomerCsvColumns.filter((c) => !header.includes(c)),
+    failureMessage: 'The import failed unexpectedly; nothing was imported',
+    run: (records, progress) => runImport(ctx, actor, records, progress, input.dryRun),
   });
-  progress.set(id, { total: 0, processed: 0 });
-  // Runs after the response: the browser polls the job and shows a progress bar.
-  setImmediate(() => {
-    runImport(ctx, actor, id, input).catch(async (error: unknown) => {
-      ctx.log.error({ err: error, jobId: id }, 'customer import failed');
-      await finish(ctx, id, {
-        status: 'failed',
-        total: 0,
-        accepted: 0,
-        rejections: [],
-        message:
-          error instanceof AppError ? error.message : 'The import failed unexpectedly; nothing was imported',
-      }).catch(() => undefined);
-    });
-  });
-  return { id };
-}
-
-async function finish(
-  ctx: ServerContext,
-  id: string,
-  r: {
-    status: ImportJobView['status'];
-    total: number;
-    accepted: number;
-    rejections: CsvRowRejection[];
-    message: string | null;
-  },
-) {
-  await ctx.db
-    .update(importJobs)
-    .set({
-      status: r.status,
-      total: r.total,
-      accepted: r.accepted,
-      rejected: r.rejections.length,
-      report: { rejections: r.rejections.slice(0, 5000), message: r.message },
-      finishedAt: ctx.clock(),
-    })
-    .where(eq(importJobs.id, id));
-  progress.delete(id);
 }
 
 async function runImport(
   ctx: ServerContext,
   actor: Actor,
-  id: string,
-  input: { csv: string; dryRun: boolean },
-): Promise<void> {
-  let records: Record<string, string>[];
-  try {
-    records = parse(input.csv, {
-      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await finish(ctx, id, {
-      status: 'rejected',
-      total: 0,
-      accepted: 0,
-      rejections: [],
-      message: `Not a readable CSV file: ${message}`,
-    });
-    return;
-  }
-  const header = records.length > 0 ? Object.keys(records[0] ?? {}) : [];
-  const missing = RequiredCustomerCsvColumns.filter((c) => !header.includes(c));
-  if (records.length === 0 || missing.length > 0) {
-    const message =
-      records.length === 0 ? 'The file has no data rows' : `Missing columns: ${missing.join(', ')}`;
-    await finish(ctx, id, {
-      status: 'rejected',
-      total: records.length,
-      accepted: 0,
-      rejections: [],
-      message,
-    });
-    return;
-  }
-  if (records.length > MAX_ROWS) {
-    await finish(ctx, id, {
-      status: 'rejected',
-      total: records.length,
-      accepted: 0,
-      rejections: [],
-      message: `At most ${MAX_ROWS} rows per file`,
-    });
-    return;
-  }
-  const state = progress.get(id) ?? { total: 0, processed: 0 };
-  state.total = records.length;
-
+  records: Record<string, string>[],
+  state: ImportProgress,
+  dryRun: boolean,
+): Promise<ImportOutcome> {
   const branches = await ctx.db
     .select({ id: orgUnits.id, code: orgUnits.code })
     .from(orgUnits)
@@ -194,20 +112,17 @@ async function runImport(
     });
   }
   rejections.sort((a, b) => a.row - b.row);
-  if (input.dryRun || rejections.length > 0) {
-    const status = rejections.length > 0 ? 'rejected' : 'validated';
-    const message =
-      rejections.length > 0
-        ? `${rejections.length} of ${records.length} rows cannot be imported; nothing was imported. Fix them and upload again.`
-        : `All ${records.length} rows are valid (dry run: nothing was imported).`;
-    await finish(ctx, id, {
-      status,
+  if (dryRun || rejections.length > 0) {
+    return {
+      status: rejections.length > 0 ? 'rejected' : 'validated',
       total: records.length,
-      accepted: input.dryRun ? 0 : 0,
+      accepted: 0,
       rejections,
-      message,
-    });
-    return;
+      message:
+        rejections.length > 0
+          ? `${rejections.length} of ${records.length} rows cannot be imported; nothing was imported. Fix them and upload again.`
+          : `All ${records.length} rows are valid (dry run: nothing was imported).`,
+    };
   }
   // All or nothing: one transaction, so a failure half-way leaves no customer behind.
   await ctx.db.transaction(async (tx) => {
@@ -216,46 +131,20 @@ async function runImport(
       action: 'customer.imported',
       orgUnitId: actor.orgUnitId,
       targetType: 'import_job',
-      targetId: id,
+      targetId: state.jobId,
       details: { rows: accepted.length },
     });
   });
-  await finish(ctx, id, {
+  return {
     status: 'imported',
     total: records.length,
     accepted: accepted.length,
     rejections: [],
     message: `Imported ${accepted.length} customers.`,
-  });
-}
-
-export async function getImportJob(ctx: ServerContext, actor: Actor, id: string): Promise<ImportJobView> {
-  const [job] = await ctx.db
-    .select()
-    .from(importJobs)
-    .where(and(eq(importJobs.id, id), eq(importJobs.actorId, actor.userId)));
-  if (!job) throw new AppError('not_found', 'Import job not found');
-  const live = progress.get(id);
-  const report = job.report as { rejections: CsvRowRejection[]; message: string | null };
-  return {
-    id: job.id,
-    status: job.status as ImportJobView['status'],
-    dryRun: job.dryRun,
-    fileName: job.fileName,
-    total: live?.total ?? job.total,
-    processed: live?.processed ?? job.total,
-    accepted: job.accepted,
-    rejected: job.rejected,
-    rejections: report.rejections.map((r) => ({ row: r.row, reasons: [...r.reasons] })),
-    message: report.message,
   };
 }
 
-/** Jobs that were running when the process died cannot finish: say so instead of spinning forever. */
-export async function failInterruptedImports(ctx: ServerContext): Promise<void> {
-  await ctx.db.execute(
-    sql`update import_jobs set status = 'failed', finished_at = ${ctx.clock()},
-        report = jsonb_build_object('rejections', '[]'::jsonb, 'message', 'Interrupted by a server restart; nothing was imported')
-        where status = 'running'`,
-  );
+/** A customer import job of the caller's own, with progress and report. */
+export function getImportJob(ctx: ServerContext, actor: Actor, id: string): Promise<ImportJobView> {
+  return getImportJobView(ctx, { id, kind: KIND, where: eq(importJobs.actorId, actor.userId) });
 }

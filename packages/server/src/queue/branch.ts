@@ -1,9 +1,16 @@
-import { AppError, isWithin, type TServiceDefinition } from '@serviceloop/domain';
+import {
+  AppError,
+  defaultBranchQueuePolicy,
+  isWithin,
+  type TBranchQueuePolicy,
+  type TServiceDefinition,
+  ZBranchQueuePolicy,
+} from '@serviceloop/domain';
 import { and, asc, eq } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 import { orgUnits } from '../db/schema.ts';
-import { queueServices } from '../db/schema-queue.ts';
+import { queueBranchPolicies, queueServices } from '../db/schema-queue.ts';
 import type { Actor } from '../identity/actor.ts';
 import { seedBranchQueue } from './seed.ts';
 
@@ -33,9 +40,18 @@ interface Cached<T> {
   readonly at: number;
 }
 
+/** A branch's queue policy and the edit it came from (0: never edited, the domain default). */
+export interface PolicyInfo {
+  readonly policy: TBranchQueuePolicy;
+  readonly version: number;
+  readonly updatedAt: Date | null;
+  readonly updatedBy: string | null;
+}
+
 interface Caches {
   readonly branches: Map<string, Cached<BranchInfo | null>>;
   readonly services: Map<string, Cached<readonly ServiceInfo[]>>;
+  readonly policies: Map<string, Cached<PolicyInfo>>;
 }
 
 const caches = new WeakMap<ServerContext, Caches>();
@@ -43,7 +59,7 @@ const caches = new WeakMap<ServerContext, Caches>();
 function cachesOf(ctx: ServerContext): Caches {
   let c = caches.get(ctx);
   if (!c) {
-    c = { branches: new Map(), services: new Map() };
+    c = { branches: new Map(), services: new Map(), policies: new Map() };
     caches.set(ctx, c);
   }
   return c;
@@ -126,4 +142,43 @@ export async function serviceOf(ctx: ServerContext, branchId: string, code: stri
 
 export function forgetServices(ctx: ServerContext, branchId: string): void {
   cachesOf(ctx).services.delete(branchId);
+}
+
+/**
+ * The branch's queue policy: calling policy and recalls before a no-show. Cached like the service
+ * catalogue; the same object is returned while cached, so the domain's compiled-policy cache
+ * (keyed by identity) stays warm on the calling hot path. A stored policy that no longer parses
+ * (a contract tightened since) falls back to the default, loudly.
+ */
+export async function branchPolicy(ctx: ServerContext, branchId: string): Promise<PolicyInfo> {
+  const cache = cachesOf(ctx).policies;
+  const hit = cache.get(branchId);
+  if (fresh(hit)) return hit.value;
+  const info = await loadPolicy(ctx, ctx.db, branchId);
+  cache.set(branchId, { value: info, at: Date.now() });
+  return info;
+}
+
+/** The stored policy read through `db` (e.g. a transaction holding its row lock), uncached. */
+export async function loadPolicy(ctx: ServerContext, db: Executor, branchId: string): Promise<PolicyInfo> {
+  const [row] = await db.select().from(queueBranchPolicies).where(eq(queueBranchPolicies.branchId, branchId));
+  if (!row) return { policy: defaultBranchQueuePolicy, version: 0, updatedAt: null, updatedBy: null };
+  const parsed = ZBranchQueuePolicy.safeParse(row.policy);
+  if (!parsed.success) {
+    ctx.log.error(
+      { branchId, issues: parsed.error.issues },
+      'stored queue policy is invalid; using the default',
+    );
+  }
+  return {
+    policy: parsed.success ? parsed.data : defaultBranchQueuePolicy,
+    version: row.version,
+    updatedAt: row.updatedAt,
+    updatedBy: row.updatedBy,
+  };
+}
+
+/** Drops this node's cached policy of a branch (after an edit): the next call uses the new one. */
+export function forgetPolicy(ctx: ServerContext, branchId: string): void {
+  cachesOf(ctx).policies.delete(branchId);
 }

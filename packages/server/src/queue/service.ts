@@ -13,27 +13,29 @@ import {
 } from '@serviceloop/domain';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
+import { findCustomerByIdentification } from '../customers/lookup.ts';
 import type { Executor } from '../db/database.ts';
-import { customers } from '../db/schema.ts';
 import { queueCounters, queueTickets } from '../db/schema-queue.ts';
 import { appendEvents, type NewEvent, type StoredEvent } from '../events/outbox.ts';
 import type { Actor } from '../identity/actor.ts';
 import { newId } from '../ids.ts';
-import { type BranchInfo, branchInScope, publicBranch, serviceOf } from './branch.ts';
+import { type BranchInfo, branchInScope, branchPolicy, publicBranch, serviceOf } from './branch.ts';
 import { callFast, type FastEvent, issueFast, parseJson, type RawWaiting, transitionFast } from './fast.ts';
 import { type CounterRow, type TicketDetail, type TicketRow, toTicketDetail } from './store.ts';
 import { publishLocal } from './stream.ts';
 
 /**
- * The calling policy of every branch. One configuration for now (the domain default); a
- * per-branch policy table can replace this function without touching the use cases.
+ * @deprecated The domain default only. A branch's own calling policy (edited in its queue
+ * settings) is `(await branchPolicy(ctx, branchId)).policy.calling`.
  */
 export function policyOf(_branchId: string): TCallingPolicyConfig {
   return defaultCallingPolicyConfig;
 }
 
-/** A called customer who does not come is announced again at most this often, then marked no-show. */
-export const MAX_RECALLS = 2;
+/** The calling policy of a branch as its manager configured it (cached briefly, see branch.ts). */
+export async function callingPolicyOf(ctx: ServerContext, branchId: string): Promise<TCallingPolicyConfig> {
+  return (await branchPolicy(ctx, branchId)).policy.calling;
+}
 
 export const FinishOutcomes = ['completed', 'referred', 'not_completed'] as const;
 export type FinishOutcome = (typeof FinishOutcomes)[number];
@@ -84,24 +86,6 @@ function isUniqueViolation(error: unknown): boolean {
     e = (e as { cause?: unknown }).cause;
   }
   return false;
-}
-
-/** The customer behind a kiosk identification, or undefined (anonymous). Cards are not on file yet. */
-async function identify(
-  db: Executor,
-  identification: TIssueTicketRequest['identification'],
-): Promise<{ id: string; serviceLevel: string } | undefined> {
-  if (!identification || identification.kind === 'card') return undefined;
-  const where =
-    identification.kind === 'phone'
-      ? eq(customers.phone, identification.value)
-      : eq(customers.idNumber, identification.value);
-  const [row] = await db
-    .select({ id: customers.id, serviceLevel: customers.serviceLevel })
-    .from(customers)
-    .where(and(where, sql`${customers.deletedAt} is null`))
-    .limit(1);
-  return row;
 }
 
 async function nextSequence(
@@ -206,8 +190,12 @@ export async function issueTicket(
   const key = input.idempotencyKey ?? null;
   const service = await serviceOf(ctx, branch.id, request.serviceCode);
   if (!service.active) throw new AppError('invalid_state', `Service ${service.code} is not offered now`);
-  const customer = await identify(ctx.db, request.identification);
-  const priorityClass = resolvePriorityClass(policyOf(branch.id), {
+  // The customers context identifies; the queue keeps only the id and the class it implies.
+  const [customer, calling] = await Promise.all([
+    findCustomerByIdentification(ctx, request.identification),
+    callingPolicyOf(ctx, branch.id),
+  ]);
+  const priorityClass = resolvePriorityClass(calling, {
     serviceLevel: customer?.serviceLevel,
     needsAssistance: request.assistance !== undefined,
   });
@@ -373,13 +361,12 @@ async function claimNext(
   ctx: ServerContext,
   executor: Executor,
   actor: Actor,
-  branchId: string,
-  counterId: string,
-  day: string,
+  call: { branchId: string; counterId: string; day: string; policy: TCallingPolicyConfig },
 ): Promise<Claim> {
+  const { branchId, counterId, day } = call;
   const counter = await counterWithLine(ctx, executor, branchId, counterId, day);
   const now = ctx.clock().getTime();
-  const chosen = pickNext(policyOf(branchId), policyTicketsFromRaw(counter.line), counter, now);
+  const chosen = pickNext(call.policy, policyTicketsFromRaw(counter.line), counter, now);
   if (!chosen) return 'empty';
   const written = await callFast(ctx, executor, {
     branchId,
@@ -417,8 +404,14 @@ export async function callNext(
 ): Promise<TicketDetail | undefined> {
   const branch = await branchInScope(ctx, actor, input.branchId);
   const day = businessDayOf(ctx.clock().getTime(), branch.timeZone);
+  const spec = {
+    branchId: branch.id,
+    counterId: input.counterId,
+    day,
+    policy: await callingPolicyOf(ctx, branch.id),
+  };
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-    const claim = await claimNext(ctx, ctx.db, actor, branch.id, input.counterId, day);
+    const claim = await claimNext(ctx, ctx.db, actor, spec);
     if (claim === 'empty') return undefined;
     if (claim !== 'taken') {
       publishLocal(ctx, claim.event);
@@ -430,7 +423,7 @@ export async function callNext(
     // Lock holders take turns; an optimistic caller can still win a race, so re-read and retry.
     let result: Claim = 'taken';
     for (let i = 0; i < 20 && result === 'taken'; i++) {
-      result = await claimNext(ctx, tx, actor, branch.id, input.counterId, day);
+      result = await claimNext(ctx, tx, actor, spec);
     }
     return result;
   });
@@ -522,20 +515,24 @@ async function transition(
   });
 }
 
-/** Announces a called ticket again; past MAX_RECALLS the ticket becomes a no-show. */
+/**
+ * Announces a called ticket again; once the branch's `noShowAfterRecalls` recalls are used up,
+ * the next recall marks the ticket a no-show.
+ */
 export async function recallTicket(
   ctx: ServerContext,
   actor: Actor,
   input: { branchId: string; ticketId: string },
 ): Promise<TicketDetail> {
   const branch = await branchInScope(ctx, actor, input.branchId);
+  const maxRecalls = (await branchPolicy(ctx, branch.id)).policy.noShowAfterRecalls;
   const now = ctx.clock().toISOString();
   const row = await transitionFast(ctx, {
     branchId: branch.id,
     ticketId: input.ticketId,
     from: ['called'],
     set: sql`recall_count = t.recall_count + 1, called_at = ${now}::timestamptz`,
-    where: sql`t.recall_count < ${MAX_RECALLS}`,
+    where: sql`t.recall_count < ${maxRecalls}`,
     freeCounter: false,
     event: {
       type: 'queue.ticket_recalled',
@@ -549,8 +546,7 @@ export async function recallTicket(
     .select({ status: queueTickets.status, recallCount: queueTickets.recallCount })
     .from(queueTickets)
     .where(and(eq(queueTickets.id, input.ticketId), eq(queueTickets.branchId, branch.id)));
-  if (current?.status === 'called' && current.recallCount >= MAX_RECALLS)
-    return markNoShow(ctx, actor, input);
+  if (current?.status === 'called' && current.recallCount >= maxRecalls) return markNoShow(ctx, actor, input);
   return explainMiss(ctx, branch.id, input.ticketId);
 }
 
@@ -683,6 +679,7 @@ export async function serveWalkUp(
 ): Promise<TicketDetail> {
   const branch = await branchInScope(ctx, actor, input.branchId);
   const service = await serviceOf(ctx, branch.id, input.serviceCode);
+  const { defaultClass } = await callingPolicyOf(ctx, branch.id);
   return ctx.db.transaction(async (tx) => {
     const counter = await counterForUpdate(tx, branch.id, input.counterId);
     if (counter.state !== 'open') throw new AppError('invalid_state', 'Open the counter first');
@@ -693,7 +690,7 @@ export async function serveWalkUp(
       branch,
       serviceCode: service.code,
       prefix: service.prefix,
-      priorityClass: policyOf(branch.id).defaultClass,
+      priorityClass: defaultClass,
       customerId: null,
       assistance: null,
       locale: 'zh-CN',

@@ -9,7 +9,6 @@ import {
   type Visit,
   type VisitLogIssueKind,
 } from '@serviceloop/domain';
-import { parse } from 'csv-parse/sync';
 import { and, asc, between, eq, inArray } from 'drizzle-orm';
 import { appendAudit, auditActor } from '../audit/service.ts';
 import type { ServerContext } from '../context.ts';
@@ -17,8 +16,14 @@ import { importJobs } from '../db/schema.ts';
 import { queueTickets, queueVisitHistory } from '../db/schema-queue.ts';
 import type { Actor } from '../identity/actor.ts';
 import { newId } from '../ids.ts';
+import {
+  getImportJobView,
+  type ImportOutcome,
+  type ImportProgress,
+  startImportJob,
+} from '../imports/jobs.ts';
 import { type BranchInfo, branchInScope } from './branch.ts';
-import { policyOf } from './service.ts';
+import { callingPolicyOf } from './service.ts';
 import { countersOf } from './store.ts';
 
 const FINISHED = ['served', 'abandoned', 'no_show'] as const;
@@ -59,8 +64,8 @@ export function localTimeline(at: Date, timeZone: string): number {
 }
 
 /** Priority classes as visit-log integers: 0 for the lightest weight, upwards (higher = earlier). */
-function priorityNumbers(branchId: string): Map<string, number> {
-  const classes = [...policyOf(branchId).classes].sort((a, b) => a.weight - b.weight);
+async function priorityNumbers(ctx: ServerContext, branchId: string): Promise<Map<string, number>> {
+  const classes = [...(await callingPolicyOf(ctx, branchId)).classes].sort((a, b) => a.weight - b.weight);
   return new Map(classes.map((c, i) => [c.id, i]));
 }
 
@@ -95,7 +100,7 @@ export async function exportVisits(
     throw new AppError('validation_failed', `More than ${MAX_EXPORT_ROWS} visits: export a shorter period`);
   }
   const counterNo = new Map(counters.map((c) => [c.id, String(c.number)]));
-  const priority = priorityNumbers(branch.id);
+  const priority = await priorityNumbers(ctx, branch.id);
   const local = (d: Date | null) => (d === null ? null : localTimeline(d, branch.timeZone));
   const visits: Visit[] = rows.map((r) => ({
     visitId: `${r.businessDay}-${r.number}`,
@@ -126,96 +131,44 @@ export async function exportVisits(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Import of history (visit-log CSV) into queue_visit_history, as a job with a progress bar.
+// Import of history (visit-log CSV) into queue_visit_history, on the shared job runner.
 
-const progress = new Map<string, { total: number; processed: number }>();
+const KIND = 'queue_visits';
 const REJECTING: ReadonlySet<VisitLogIssueKind> = new Set(['invalid_row']);
 
+/**
+ * Starts an import of queue history. The domain's normaliser sorts the rows and tolerates the
+ * glitches real data has (reported in the message); rows it cannot read are rejected and listed
+ * with their file row. Visits already on file (same visit id) are skipped, so a file can be
+ * uploaded again. A dry run only validates.
+ */
 export async function startVisitImport(
   ctx: ServerContext,
   actor: Actor,
   input: { branchId: string; csv: string; dryRun: boolean; fileName: string | undefined },
 ): Promise<{ id: string }> {
   const branch = await branchInScope(ctx, actor, input.branchId);
-  const id = newId();
-  await ctx.db.insert(importJobs).values({
-    id,
-    kind: 'queue_visits',
+  return startImportJob(ctx, actor, {
+    kind: KIND,
     orgUnitId: branch.id,
-    actorId: actor.userId,
     dryRun: input.dryRun,
-    status: 'running',
-    fileName: input.fileName ?? null,
-    report: { rejections: [], message: null },
-    createdAt: ctx.clock(),
+    fileName: input.fileName,
+    csv: input.csv,
+    maxRows: MAX_IMPORT_ROWS,
+    missingColumns: missingVisitLogColumns,
+    failureMessage: 'The import failed unexpectedly; visits imported before the failure stay on file',
+    run: (records, progress) => runVisitImport(ctx, actor, branch, records, progress, input.dryRun),
   });
-  progress.set(id, { total: 0, processed: 0 });
-  setImmediate(() => {
-    runVisitImport(ctx, actor, branch, id, input).catch(async (error: unknown) => {
-      ctx.log.error({ err: error, jobId: id }, 'visit import failed');
-      await finishJob(ctx, id, 'failed', 0, 0, [], 'The import failed unexpectedly').catch(() => undefined);
-    });
-  });
-  return { id };
-}
-
-async function finishJob(
-  ctx: ServerContext,
-  id: string,
-  status: TImportJob['status'],
-  total: number,
-  accepted: number,
-  rejections: CsvRowRejection[],
-  message: string,
-): Promise<void> {
-  await ctx.db
-    .update(importJobs)
-    .set({
-      status,
-      total,
-      accepted,
-      rejected: rejections.length,
-      report: { rejections: rejections.slice(0, 5000), message },
-      finishedAt: ctx.clock(),
-    })
-    .where(eq(importJobs.id, id));
-  progress.delete(id);
 }
 
 async function runVisitImport(
   ctx: ServerContext,
   actor: Actor,
   branch: BranchInfo,
-  id: string,
-  input: { csv: string; dryRun: boolean },
-): Promise<void> {
-  let records: Record<string, string>[];
-  try {
-    records = parse(input.csv, {
-      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await finishJob(ctx, id, 'rejected', 0, 0, [], `Not a readable CSV file: ${message}`);
-    return;
-  }
-  const header = records.length > 0 ? Object.keys(records[0] ?? {}) : [];
-  const missing = missingVisitLogColumns(header);
-  if (records.length === 0 || missing.length > 0) {
-    const message =
-      records.length === 0 ? 'The file has no data rows' : `Missing columns: ${missing.join(', ')}`;
-    await finishJob(ctx, id, 'rejected', records.length, 0, [], message);
-    return;
-  }
-  if (records.length > MAX_IMPORT_ROWS) {
-    await finishJob(ctx, id, 'rejected', records.length, 0, [], `At most ${MAX_IMPORT_ROWS} rows per file`);
-    return;
-  }
-  const state = progress.get(id) ?? { total: 0, processed: 0 };
-  state.total = records.length;
+  records: Record<string, string>[],
+  state: ImportProgress,
+  dryRun: boolean,
+): Promise<ImportOutcome> {
   const log = normaliseVisitLog(records);
   // Rows the domain code rejected or skipped (exact repeats) are reported; glitches it
   // tolerates (clock skew, unsorted rows) are imported and summarised in the message.
@@ -227,7 +180,9 @@ async function runVisitImport(
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
   let inserted = 0;
-  if (!input.dryRun) {
+  if (dryRun) {
+    state.processed = records.length;
+  } else {
     const fmt = (at: number | null) => (at === null ? null : new Date(at).toISOString().slice(0, 23));
     for (let i = 0; i < log.visits.length; i += 1000) {
       const chunk = log.visits.slice(i, i + 1000);
@@ -237,7 +192,7 @@ async function runVisitImport(
           chunk.map((v) => ({
             id: newId(),
             branchId: branch.id,
-            importJobId: id,
+            importJobId: state.jobId,
             visitId: v.visitId,
             site: v.site,
             serviceCode: v.service,
@@ -256,19 +211,20 @@ async function runVisitImport(
       state.processed = Math.min(records.length, i + chunk.length);
       await new Promise((r) => setImmediate(r));
     }
+    state.processed = records.length;
     await ctx.db.transaction((tx) =>
       appendAudit(tx, ctx.clock, auditActor(actor), {
         action: 'queue.visits_imported',
         orgUnitId: branch.id,
         targetType: 'import_job',
-        targetId: id,
+        targetId: state.jobId,
         details: { rows: inserted, rejected: rejections.length },
       }),
     );
   }
-  const already = input.dryRun ? 0 : log.visits.length - inserted;
+  const already = dryRun ? 0 : log.visits.length - inserted;
   const message = [
-    input.dryRun
+    dryRun
       ? `${log.visits.length} of ${records.length} rows are importable (dry run: nothing was imported).`
       : `Imported ${inserted} visits${already > 0 ? `; ${already} were already on file` : ''}.`,
     rejections.length > 0 ? `${rejections.length} rows rejected.` : '',
@@ -276,46 +232,21 @@ async function runVisitImport(
   ]
     .filter((s) => s.length > 0)
     .join(' ');
-  await finishJob(
-    ctx,
-    id,
-    input.dryRun ? 'validated' : 'imported',
-    records.length,
-    input.dryRun ? log.visits.length : inserted,
+  return {
+    status: dryRun ? 'validated' : 'imported',
+    total: records.length,
+    accepted: dryRun ? log.visits.length : inserted,
     rejections,
     message,
-  );
+  };
 }
 
+/** A visit import job of the branch (any of its managers may follow it). */
 export async function getVisitImport(
   ctx: ServerContext,
   actor: Actor,
   input: { branchId: string; jobId: string },
 ): Promise<TImportJob> {
   const branch = await branchInScope(ctx, actor, input.branchId);
-  const [job] = await ctx.db
-    .select()
-    .from(importJobs)
-    .where(
-      and(
-        eq(importJobs.id, input.jobId),
-        eq(importJobs.orgUnitId, branch.id),
-        eq(importJobs.kind, 'queue_visits'),
-      ),
-    );
-  if (!job) throw new AppError('not_found', 'Import job not found');
-  const live = progress.get(job.id);
-  const report = job.report as { rejections: CsvRowRejection[]; message: string | null };
-  return {
-    id: job.id,
-    status: job.status as TImportJob['status'],
-    dryRun: job.dryRun,
-    fileName: job.fileName,
-    total: live?.total ?? job.total,
-    processed: live?.processed ?? job.total,
-    accepted: job.accepted,
-    rejected: job.rejected,
-    rejections: report.rejections.map((r) => ({ row: r.row, reasons: [...r.reasons] })),
-    message: report.message,
-  };
+  return getImportJobView(ctx, { id: input.jobId, kind: KIND, where: eq(importJobs.orgUnitId, branch.id) });
 }
