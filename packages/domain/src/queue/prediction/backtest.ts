@@ -161,12 +161,21 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       visits,
       dayStart,
       (snapshot, target, visitId) => {
+        if (!scored) {
+          // Training: only the memos are needed (same values predict would hand back).
+          memos.set(
+            visitId,
+            predictors.map((p) =>
+              p.observe ? p.observe(snapshot, target) : p.predict(snapshot, target).memo,
+            ),
+          );
+          return;
+        }
         const outputs = predictors.map((p) => p.predict(snapshot, target));
         memos.set(
           visitId,
           outputs.map((o) => o.memo),
         );
-        if (!scored) return;
         const v = actual.get(visitId);
         results.push({
           visitId,
@@ -209,7 +218,51 @@ export function trainPredictors(
   predictors: readonly WaitPredictor[],
   state?: LiveStateOptions,
 ): void {
-  runBacktest({ visits, predictors, trainDays: Number.POSITIVE_INFINITY, revealAtEnd: true, state });
+  Array.from(trainingSteps(visits, predictors, state));
+}
+
+/**
+ * trainPredictors one day at a time: each step replays a day exactly as the backtest does
+ * (snapshots strictly before each arrival; a day revealed to the learners only once all its
+ * events lie before the next day's first arrival, and every day at the end), then yields the
+ * day. A server can give its event loop back between days.
+ */
+export function* trainingSteps(
+  visits: readonly Visit[],
+  predictors: readonly WaitPredictor[],
+  state?: LiveStateOptions,
+): Generator<string, void, void> {
+  const byDay = new Map<string, Visit[]>();
+  for (const v of [...visits].sort(compareVisits)) {
+    const key = localDayOf(v.arrivedAt);
+    const list = byDay.get(key);
+    if (list) list.push(v);
+    else byDay.set(key, [v]);
+  }
+  const pending: { day: string; visits: Visit[]; lastEventAt: number; memos: Map<string, unknown[]> }[] = [];
+  for (const day of [...byDay.keys()].sort()) {
+    const dayVisits = byDay.get(day) ?? [];
+    const firstArrival = dayVisits[0]?.arrivedAt ?? Number.POSITIVE_INFINITY;
+    while (pending.length > 0 && (pending[0]?.lastEventAt ?? 0) < firstArrival) {
+      const done = pending.shift();
+      if (done) reveal(done, predictors);
+    }
+    const memos = new Map<string, unknown[]>();
+    const { lastEventAt } = replayDay(
+      dayVisits,
+      Date.parse(`${day}T00:00:00Z`),
+      (snapshot, target, visitId) => {
+        memos.set(
+          visitId,
+          predictors.map((p) => (p.observe ? p.observe(snapshot, target) : p.predict(snapshot, target).memo)),
+        );
+      },
+      state,
+    );
+    pending.push({ day, visits: dayVisits, lastEventAt, memos });
+    yield day;
+  }
+  for (const done of pending) reveal(done, predictors);
 }
 
 function reveal(

@@ -5,6 +5,7 @@ import type {
   PredictorOutput,
   QueueSnapshot,
   WaitingTicket,
+  WaitPrediction,
   WaitPredictor,
 } from './types.ts';
 
@@ -142,14 +143,18 @@ export function qlAbandonPredictor(): WaitPredictor {
   return {
     name: 'QL-abandon',
     predict(snapshot, target): PredictorOutput {
-      const r = estimateQueueRates(snapshot, target, memory.meanS);
-      const rates = qlAbandonRates(r);
-      const pointS = rates.reduce((s, x) => s + 1 / x, 0);
-      const [lowerS, upperS] = hypoexponentialInterval(rates, INTERVAL[0], INTERVAL[1]);
-      return { prediction: { pointS, lowerS, upperS } };
+      return { prediction: qlAbandonEstimate(estimateQueueRates(snapshot, target, memory.meanS)) };
     },
     learnDay: (day) => memory.learn(day),
   };
+}
+
+/** The Ibrahim–Whitt point Σ 1/(sμ + iθ) with its 10–90% interval (matched gamma). */
+export function qlAbandonEstimate(r: QueueRates): WaitPrediction {
+  const rates = qlAbandonRates(r);
+  const pointS = rates.reduce((s, x) => s + 1 / x, 0);
+  const [lowerS, upperS] = hypoexponentialInterval(rates, INTERVAL[0], INTERVAL[1]);
+  return { pointS, lowerS, upperS };
 }
 
 export function qlAbandonRates(r: QueueRates): number[] {

@@ -20,31 +20,56 @@ export interface StateFeatures {
 }
 
 /**
+ * The queue in front of one ticket as a live branch knows it, replacing the log-based rule
+ * ("presumed-present tickets of class ≥ p, any service; servers = counters active lately"):
+ * the tickets its calling policy calls before this one among those competing for the same
+ * counters, and the open counters that may serve it. Built by `projectLiveQueue` (live.ts).
+ */
+export interface QueueAhead {
+  /** Tickets called before this one that compete for the counters able to serve it. */
+  readonly ahead: number;
+  /** …of which strictly higher classes. */
+  readonly aheadHigher: number;
+  /** Arrival (timeline ms) of the longest-waiting of them; null when none. */
+  readonly oldestArrivedAt: number | null;
+  /** Open counters that may serve this ticket (0 when none is open: treated as one). */
+  readonly servers: number;
+}
+
+/**
  * Features for a new arrival of `target`'s class or, given `ticket`, for a ticket already
  * waiting: then only those called before it count as ahead (higher classes, and its own class
- * arrived earlier), as if it were a new arrival with exactly that queue in front.
+ * arrived earlier), as if it were a new arrival with exactly that queue in front. Given
+ * `queueAhead` (a live branch), the queue ahead and the servers come from it instead.
  */
 export function extractFeatures(
   snapshot: QueueSnapshot,
   target: PredictionTarget,
   fallbackServiceS: number,
   ticket?: WaitingTicket,
+  queueAhead?: QueueAhead,
 ): StateFeatures {
-  const present = presumedPresent(snapshot);
   const now = snapshot.now;
   let aheadGe = 0;
   let aheadGt = 0;
   let head = now;
-  for (const w of snapshot.waiting) {
-    if (w.priority < target.priority || !present(w)) continue;
-    if (
-      ticket &&
-      (w.visitId === ticket.visitId || (w.priority === target.priority && w.arrivedAt >= ticket.arrivedAt))
-    )
-      continue;
-    aheadGe++;
-    if (w.priority > target.priority) aheadGt++;
-    head = Math.min(head, w.arrivedAt);
+  if (queueAhead) {
+    aheadGe = queueAhead.ahead;
+    aheadGt = queueAhead.aheadHigher;
+    if (queueAhead.oldestArrivedAt !== null) head = Math.min(head, queueAhead.oldestArrivedAt);
+  } else {
+    const present = presumedPresent(snapshot);
+    for (const w of snapshot.waiting) {
+      if (w.priority < target.priority || !present(w)) continue;
+      if (
+        ticket &&
+        (w.visitId === ticket.visitId || (w.priority === target.priority && w.arrivedAt >= ticket.arrivedAt))
+      )
+        continue;
+      aheadGe++;
+      if (w.priority > target.priority) aheadGt++;
+      head = Math.min(head, w.arrivedAt);
+    }
   }
   const calls = snapshot.recentCalls;
   const last = calls.at(-1);
@@ -55,7 +80,11 @@ export function extractFeatures(
     if (c && c.priority === target.priority) classWaits.push((c.calledAt - c.arrivedAt) / 1000);
   }
   const lesClassS = classWaits.length > 0 ? classWaits.reduce((s, x) => s + x, 0) / classWaits.length : lesS;
-  const rates = { ...estimateQueueRates(snapshot, target, fallbackServiceS), ahead: aheadGe };
+  const rates = {
+    ...estimateQueueRates(snapshot, target, fallbackServiceS),
+    ahead: aheadGe,
+    ...(queueAhead ? { servers: Math.max(1, queueAhead.servers) } : {}),
+  };
   const qlAbandonS = qlAbandonRates(rates).reduce((s, x) => s + 1 / x, 0);
   return {
     priority: target.priority,

@@ -1,6 +1,6 @@
-import { DEFAULT_MEAN_SERVICE_S } from './classical.ts';
+import { DEFAULT_MEAN_SERVICE_S, estimateQueueRates, qlAbandonEstimate } from './classical.ts';
 import { quantileSorted } from './distributions.ts';
-import type { StateFeatures } from './features.ts';
+import type { QueueAhead, StateFeatures } from './features.ts';
 import { extractFeatures } from './features.ts';
 import { dot, fitLeastAbsolute } from './linear.ts';
 import type {
@@ -55,6 +55,23 @@ export interface ServiceLoopPredictor extends WaitPredictor<StateFeatures> {
    * the model applied to the queue ahead of that ticket. Not yet backtested on its own.
    */
   predictRemaining(snapshot: QueueSnapshot, ticket: WaitingTicket): WaitPrediction;
+  /**
+   * A live branch: the queue ahead and the servers come from its calling policy and counters
+   * (`projectLiveQueue`). Before the model is learned it answers with the Ibrahim–Whitt formula
+   * and its own gamma interval, and says so in `method`.
+   */
+  predictLive(snapshot: QueueSnapshot, target: PredictionTarget, queueAhead: QueueAhead): LivePrediction;
+  /** Whether a learned model answers (enough served visits in the days learned), else the formula. */
+  readonly trained: boolean;
+  /** Served visits in the days kept for learning. */
+  readonly trainingVisits: number;
+}
+
+export type LiveMethod = 'serviceloop' | 'ql-abandon';
+
+export interface LivePrediction {
+  readonly prediction: WaitPrediction;
+  readonly method: LiveMethod;
 }
 
 export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}): ServiceLoopPredictor {
@@ -65,11 +82,23 @@ export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}):
   const highP = 1 - lowP;
   const days: DayData[] = [];
   let model: Model | null = null;
+  // Fitting is deferred to the first prediction after learning: a branch learning 60 days at
+  // once fits one model, not sixty.
+  let stale = false;
+  const currentModel = (): Model | null => {
+    if (stale) {
+      stale = false;
+      const total = days.reduce((s, d) => s + d.logWait.length, 0);
+      model = total >= minTraining ? fitModel(days) : null;
+    }
+    return model;
+  };
   let serviceTotal = 0;
   let serviceCount = 0;
   const fallbackService = (): number =>
     serviceCount > 0 ? serviceTotal / serviceCount : DEFAULT_MEAN_SERVICE_S;
   const fromFeatures = (f: StateFeatures): WaitPrediction => {
+    const model = currentModel();
     if (model === null) {
       // No history yet: the formula, with a wide interval that the first day will correct.
       const p = f.qlAbandonS;
@@ -91,8 +120,29 @@ export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}):
       const f = extractFeatures(snapshot, target, fallbackService());
       return { prediction: fromFeatures(f), memo: f };
     },
+    observe(snapshot: QueueSnapshot, target: PredictionTarget): StateFeatures {
+      return extractFeatures(snapshot, target, fallbackService());
+    },
     predictRemaining(snapshot: QueueSnapshot, ticket: WaitingTicket): WaitPrediction {
       return fromFeatures(extractFeatures(snapshot, ticket, fallbackService(), ticket));
+    },
+    predictLive(snapshot: QueueSnapshot, target: PredictionTarget, queueAhead: QueueAhead): LivePrediction {
+      if (currentModel() === null) {
+        const rates = {
+          ...estimateQueueRates(snapshot, target, fallbackService()),
+          ahead: queueAhead.ahead,
+          servers: Math.max(1, queueAhead.servers),
+        };
+        return { prediction: qlAbandonEstimate(rates), method: 'ql-abandon' };
+      }
+      const f = extractFeatures(snapshot, target, fallbackService(), undefined, queueAhead);
+      return { prediction: fromFeatures(f), method: 'serviceloop' };
+    },
+    get trained(): boolean {
+      return currentModel() !== null;
+    },
+    get trainingVisits(): number {
+      return days.reduce((s, d) => s + d.logWait.length, 0);
     },
     learnDay(day: CompletedDay<StateFeatures>): void {
       for (const v of day.visits) {
@@ -115,8 +165,7 @@ export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}):
       });
       days.push(data);
       while (days.length > memoryDays) days.shift();
-      const total = days.reduce((s, d) => s + d.logWait.length, 0);
-      model = total >= minTraining ? fitModel(days) : null;
+      stale = true;
     },
   };
 }

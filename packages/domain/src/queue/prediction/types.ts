@@ -138,6 +138,11 @@ export interface CompletedDay<M = unknown> {
 export interface WaitPredictor<M = unknown> {
   readonly name: string;
   predict(snapshot: QueueSnapshot, target: PredictionTarget): PredictorOutput<M>;
+  /**
+   * Only the memo `predict` would return, for arrivals that are learned from but not scored
+   * (training days): lets a learner skip fitting a model whose prediction nobody reads.
+   */
+  observe?(snapshot: QueueSnapshot, target: PredictionTarget): M;
   /** Learn from a complete past day. Called by the backtest between days, by a live branch at night. */
   learnDay?(day: CompletedDay<M>): void;
 }
