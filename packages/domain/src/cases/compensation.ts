@@ -57,6 +57,162 @@ export function decideCompensation(input: {
     : { route: 'approval_required', limitMinor: limit, excessMinor: input.amount.amountMinor - limit };
 }
 
+/**
+ * The authority table a bank configures (stored per org unit, inherited down the tree): a limit
+ * per role, optionally per level of the unit the person works in, so one role can carry more
+ * authority higher up — a branch manager of a branch, a region's manager, and the head-office
+ * service director (the branch-manager role at head office) with no limit. `limitMinor: null`
+ * means no limit; a role without a tier has no authority to grant anything on the spot.
+ */
+export const AuthorityLevels = ['any', 'branch', 'region', 'head_office'] as const;
+export type AuthorityLevel = (typeof AuthorityLevels)[number];
+/** The levels a person can work at; a department counts as the level of the unit above it. */
+export type StaffLevel = Exclude<AuthorityLevel, 'any'>;
+export const StaffLevels: readonly StaffLevel[] = ['branch', 'region', 'head_office'];
+
+export const ZAuthorityTier = z.strictObject({
+  role: ZRole,
+  level: z.enum(AuthorityLevels).default('any'),
+  /** Minor units (fen); null = no limit. */
+  limitMinor: z.number().int().nonnegative().max(1_000_000_000_000).nullable(),
+});
+export type TAuthorityTier = z.infer<typeof ZAuthorityTier>;
+
+export const ZAuthorityTable = z.strictObject({
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  tiers: z.array(ZAuthorityTier).max(64),
+});
+export type TAuthorityTable = z.infer<typeof ZAuthorityTable>;
+
+/**
+ * The default table (the seed): teller ¥200, lobby and customer managers ¥500, complaint
+ * handlers ¥2,000 (¥10,000 in the head-office customer service centre), a branch manager
+ * ¥10,000, a region's manager ¥50,000, the head-office service director without limit.
+ */
+export const DEFAULT_AUTHORITY_TABLE: TAuthorityTable = ZAuthorityTable.parse({
+  currency: 'CNY',
+  tiers: [
+    { role: 'teller', limitMinor: 20_000 },
+    { role: 'lobby_manager', limitMinor: 50_000 },
+    { role: 'customer_manager', limitMinor: 50_000 },
+    { role: 'complaint_handler', limitMinor: 200_000 },
+    { role: 'complaint_handler', level: 'head_office', limitMinor: 1_000_000 },
+    { role: 'branch_manager', limitMinor: 1_000_000 },
+    { role: 'branch_manager', level: 'region', limitMinor: 5_000_000 },
+    { role: 'branch_manager', level: 'head_office', limitMinor: null },
+  ],
+});
+
+/** Roles from the front line up: a role on a higher rung may never have less authority than one below. */
+export const AUTHORITY_LADDER: readonly (readonly Role[])[] = [
+  ['teller'],
+  ['lobby_manager', 'customer_manager'],
+  ['complaint_handler'],
+  ['branch_manager'],
+];
+
+/** The effective limit of a role at a level: the level's own tier, else the role's `any` tier; undefined = none. */
+export function tierLimit(table: TAuthorityTable, role: Role, level: StaffLevel): number | undefined {
+  const own = table.tiers.find((t) => t.role === role && t.level === level);
+  const any = table.tiers.find((t) => t.role === role && t.level === 'any');
+  const tier = own ?? any;
+  if (!tier) return undefined;
+  return tier.limitMinor ?? Number.POSITIVE_INFINITY;
+}
+
+/** No limit, as an integer for the per-role table the workflow reads. */
+export const UNLIMITED_MINOR = Number.MAX_SAFE_INTEGER;
+
+/** The authority of one person (their roles at their level), in the shape the workflow checks. */
+export function authorityForStaff(
+  table: TAuthorityTable,
+  roles: readonly Role[],
+  level: StaffLevel,
+): TCompensationAuthority {
+  const limits: Partial<Record<Role, number>> = {};
+  for (const role of roles) {
+    const limit = tierLimit(table, role, level);
+    if (limit !== undefined) limits[role] = Number.isFinite(limit) ? limit : UNLIMITED_MINOR;
+  }
+  return { currency: table.currency, limits };
+}
+
+export interface AuthorityIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+const fmt = (minor: number | undefined) =>
+  minor === undefined ? 'none' : Number.isFinite(minor) ? `${(minor / 100).toFixed(2)}` : 'no limit';
+
+/**
+ * What is wrong with an authority table: duplicate tiers; a role with less authority higher up
+ * the org tree; a higher rung of the ladder with less than a lower one; and, with `parent`, a
+ * limit above what the unit above allows (a branch may lower its limits, never raise them).
+ */
+export function authorityTableIssues(table: TAuthorityTable, parent?: TAuthorityTable): AuthorityIssue[] {
+  const issues: AuthorityIssue[] = [];
+  const seen = new Set<string>();
+  table.tiers.forEach((t, i) => {
+    const key = `${t.role}@${t.level}`;
+    if (seen.has(key))
+      issues.push({ path: `tiers.${i}`, message: `${t.role} at ${t.level} is listed twice` });
+    seen.add(key);
+  });
+  const roles = [...new Set(table.tiers.map((t) => t.role))];
+  for (const role of roles) {
+    for (let i = 1; i < StaffLevels.length; i++) {
+      const lower = StaffLevels[i - 1] as StaffLevel;
+      const higher = StaffLevels[i] as StaffLevel;
+      const a = tierLimit(table, role, lower) ?? 0;
+      const b = tierLimit(table, role, higher) ?? 0;
+      if (b < a) {
+        issues.push({
+          path: 'tiers',
+          message: `${role}: ${higher} (${fmt(b)}) must not be below ${lower} (${fmt(a)})`,
+        });
+      }
+    }
+  }
+  for (const level of StaffLevels) {
+    let below: { role: Role; limit: number } | undefined;
+    for (const rung of AUTHORITY_LADDER) {
+      const limits = rung
+        .map((role) => ({ role, limit: tierLimit(table, role, level) }))
+        .filter((x): x is { role: Role; limit: number } => x.limit !== undefined);
+      if (limits.length === 0) continue;
+      const lowest = limits.reduce((m, x) => (x.limit < m.limit ? x : m));
+      if (below && lowest.limit < below.limit) {
+        issues.push({
+          path: 'tiers',
+          message: `${level}: ${lowest.role} (${fmt(lowest.limit)}) must not be below ${below.role} (${fmt(below.limit)})`,
+        });
+      }
+      const highest = limits.reduce((m, x) => (x.limit > m.limit ? x : m));
+      below = highest;
+    }
+  }
+  if (parent) {
+    if (parent.currency !== table.currency) {
+      issues.push({ path: 'currency', message: `currency must stay ${parent.currency}` });
+    } else {
+      for (const role of new Set([...roles, ...parent.tiers.map((t) => t.role)])) {
+        for (const level of StaffLevels) {
+          const mine = tierLimit(table, role, level) ?? 0;
+          const theirs = tierLimit(parent, role, level) ?? 0;
+          if (mine > theirs) {
+            issues.push({
+              path: 'tiers',
+              message: `${role} at ${level}: ${fmt(mine)} is above the ${fmt(theirs)} allowed by the unit above`,
+            });
+          }
+        }
+      }
+    }
+  }
+  return issues;
+}
+
 /** Customer pyramid tiers (DOMAIN §2), by profit contribution; same values as the customers context. */
 export const CustomerValueTiers = ['vip', 'major', 'ordinary', 'small'] as const;
 export type CustomerValueTier = (typeof CustomerValueTiers)[number];

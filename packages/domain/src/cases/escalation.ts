@@ -66,6 +66,42 @@ export type TEscalationPolicy = z.infer<typeof ZEscalationPolicy>;
 
 export const DEFAULT_ESCALATION_POLICY: TEscalationPolicy = ZEscalationPolicy.parse({});
 
+/** Longest sensible wait after a breach before a step fires: 30 days. */
+export const MAX_ESCALATION_MINUTES = 30 * 24 * 60;
+
+/**
+ * What is wrong with an escalation chain beyond its shape: each step must climb the chain
+ * (assignee → team lead → branch manager → head-office customer service centre) and fire no
+ * earlier than the step before it; warning shares must be distinct.
+ */
+export function escalationPolicyIssues(policy: TEscalationPolicy): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = [];
+  const rank = (level: EscalationLevel) => EscalationLevels.indexOf(level);
+  policy.steps.forEach((step, i) => {
+    if (step.afterBreachMinutes > MAX_ESCALATION_MINUTES) {
+      issues.push({ path: `steps.${i}.afterBreachMinutes`, message: 'at most 30 days after the breach' });
+    }
+    const prev = policy.steps[i - 1];
+    if (!prev) return;
+    if (rank(step.level) <= rank(prev.level)) {
+      issues.push({
+        path: `steps.${i}.level`,
+        message: `escalation levels must increase: ${step.level} comes after ${prev.level}`,
+      });
+    }
+    if (step.afterBreachMinutes < prev.afterBreachMinutes) {
+      issues.push({
+        path: `steps.${i}.afterBreachMinutes`,
+        message: `must not fire before the previous step (${prev.afterBreachMinutes} min)`,
+      });
+    }
+  });
+  if (new Set(policy.warningShares).size !== policy.warningShares.length) {
+    issues.push({ path: 'warningShares', message: 'warning shares must be distinct' });
+  }
+  return issues;
+}
+
 export const ZClockState = z.strictObject({
   /** Unique per case and clock, e.g. `<caseId>:resolution`. */
   clockId: z.string().min(1),

@@ -1,5 +1,6 @@
 export * from './calendar.ts';
 export * from './calendar-data.ts';
+export * from './calendar-diff.ts';
 export * from './calendar-ical.ts';
 export * from './case-model.ts';
 export * from './classification.ts';
@@ -7,6 +8,7 @@ export * from './compensation.ts';
 export * from './escalation.ts';
 export * from './reclassification.ts';
 export * from './sla.ts';
+export * from './sla-config.ts';
 export * from './sla-policy.ts';
 export * from './sla-presets.ts';
 export * from './sla-schema.ts';
