@@ -60,6 +60,8 @@ export const cases = pgTable(
     currency: text('currency').notNull().default('CNY'),
     slaPolicyId: text('sla_policy_id').notNull(),
     calendarId: text('calendar_id').notNull(),
+    /** The resolved configuration the case was opened under (case_config_snapshots); null = code defaults. */
+    configSnapshotId: text('config_snapshot_id'),
     receivedAt: ts('received_at').notNull(),
     closedAt: ts('closed_at'),
     mergedIntoId: uuid('merged_into_id'),
@@ -231,4 +233,58 @@ export const caseFollowUps = pgTable(
     index('case_follow_ups_org_due_idx').on(t.orgUnitId, t.dueAt),
     check('case_follow_ups_status_ck', sql`${t.status} in ('scheduled','done','cancelled')`),
   ],
+);
+
+/**
+ * Versions of an org unit's case-engine configuration override (SLA presets and policy,
+ * escalation chain, compensation authority, locks). Rows are only ever inserted: the latest
+ * version per unit is in force, older ones are the history; "back to inherited" is a new version.
+ */
+export const caseConfigVersions = pgTable(
+  'case_config_versions',
+  {
+    id: uuid('id').primaryKey(),
+    orgUnitId: uuid('org_unit_id').notNull(),
+    version: integer('version').notNull(),
+    override: jsonb('override').notNull(),
+    note: text('note'),
+    createdBy: uuid('created_by'),
+    createdByName: text('created_by_name'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('case_config_versions_unit_version_uq').on(t.orgUnitId, t.version)],
+);
+
+/** A resolved configuration, by the sha-256 of its canonical JSON; cases point at the one they were opened under. */
+export const caseConfigSnapshots = pgTable('case_config_snapshots', {
+  id: text('id').primaryKey(),
+  config: jsonb('config').notNull(),
+  /** Which unit's version each section came from. */
+  sources: jsonb('sources').notNull(),
+  createdAt: ts('created_at').notNull(),
+});
+
+/**
+ * Versions of an org unit's own business calendar (working week, holidays, make-up days).
+ * `calendar` null means the unit inherits again from the unit above. Clocks refer to a version
+ * (`unit:<orgUnitId>@<version>`), so a later change never moves an open case's deadlines.
+ */
+export const caseUnitCalendarVersions = pgTable(
+  'case_unit_calendar_versions',
+  {
+    id: uuid('id').primaryKey(),
+    orgUnitId: uuid('org_unit_id').notNull(),
+    version: integer('version').notNull(),
+    calendar: jsonb('calendar'),
+    /** edit, copy:<calendar>, ics:<file name>, inherit. */
+    source: text('source').notNull(),
+    /** What changed against the previous effective calendar (counts and dates). */
+    changes: jsonb('changes').notNull(),
+    warnings: jsonb('warnings').notNull(),
+    note: text('note'),
+    createdBy: uuid('created_by'),
+    createdByName: text('created_by_name'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('case_unit_calendar_versions_unit_version_uq').on(t.orgUnitId, t.version)],
 );
