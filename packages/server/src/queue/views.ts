@@ -2,90 +2,23 @@ import {
   AppError,
   businessDayOf,
   type CounterView,
-  type PolicyTicket,
   peopleAhead,
   type TTicket,
   type TWaitEstimate,
 } from '@serviceloop/domain';
-import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
 import { queueTickets } from '../db/schema-queue.ts';
 import type { Actor } from '../identity/actor.ts';
 import { type BranchInfo, branchInScope, publicBranch, type ServiceInfo, servicesOf } from './branch.ts';
 import { type RawCounter, ticketWithLine } from './fast.ts';
+import { branchPredictions, type TicketPrediction } from './prediction.ts';
 import { policyOf, policyTicketsFromRaw } from './service.ts';
 import { type CounterRow, countersOf, toTicket, waitingPolicyTickets } from './store.ts';
 
-/** Mean service time assumed before a branch has served anybody today (seconds). */
-export const DEFAULT_SERVICE_SECONDS = 240;
-const SERVICE_STATS_TTL_MS = 30_000;
-
-interface ServiceStats {
-  readonly at: number;
-  readonly day: string;
-  readonly meanSeconds: ReadonlyMap<string, number>;
-}
-const statsCache = new WeakMap<ServerContext, Map<string, ServiceStats>>();
-
-/** Mean service duration per service today (cached for 30 s per branch: an estimate, not a ledger). */
-async function meanServiceSeconds(ctx: ServerContext, branch: BranchInfo, day: string) {
-  let perCtx = statsCache.get(ctx);
-  if (!perCtx) {
-    perCtx = new Map();
-    statsCache.set(ctx, perCtx);
-  }
-  const hit = perCtx.get(branch.id);
-  if (hit && hit.day === day && Date.now() - hit.at < SERVICE_STATS_TTL_MS) return hit.meanSeconds;
-  const rows = await ctx.database.rows<{ service_code: string; mean: number | string | null }>(sql`
-    select service_code, avg(extract(epoch from (ended_at - started_at)))::float8 as mean
-    from queue_tickets
-    where branch_id = ${branch.id} and business_day = ${day} and status = 'served'
-      and started_at is not null and ended_at is not null
-    group by service_code`);
-  const meanSeconds = new Map(rows.map((r) => [r.service_code, Number(r.mean ?? DEFAULT_SERVICE_SECONDS)]));
-  perCtx.set(branch.id, { at: Date.now(), day, meanSeconds });
-  return meanSeconds;
-}
-
-/**
- * The documented simple estimate (until the wait-prediction work plugs in): the people ahead
- * plus the ticket itself are served by the open counters that have the ticket's service as a
- * skill, each taking today's mean service time of that service:
- *   wait ≈ (ahead + 1) × meanService / servers, servers ≥ 1,
- * with an interval of [0.5×, 1.8×] (an M/M/c queue's waits are roughly that spread).
- */
-export function simpleEstimate(ahead: number, meanServiceSec: number, servers: number): TWaitEstimate {
-  const point = ((ahead + 1) * meanServiceSec) / Math.max(1, servers);
-  return {
-    pointSeconds: Math.round(point),
-    lowerSeconds: Math.round(point * 0.5),
-    upperSeconds: Math.round(point * 1.8),
-    method: 'simple-ql',
-  };
-}
-
+/** Open counters as the calling policy sees them. */
 function counterViews(counters: readonly CounterRow[]): CounterView[] {
   return counters.filter((c) => c.state === 'open').map((c) => ({ id: c.id, skills: c.skills }));
-}
-
-interface Position {
-  readonly peopleAhead: number;
-  readonly estimate: TWaitEstimate;
-}
-
-function positionOf(
-  waiting: readonly PolicyTicket[],
-  ticket: PolicyTicket,
-  branchId: string,
-  counters: readonly CounterRow[],
-  means: ReadonlyMap<string, number>,
-  nowMs: number,
-): Position {
-  const open = counterViews(counters);
-  const ahead = peopleAhead(policyOf(branchId), waiting, ticket.id, open, nowMs) ?? 0;
-  const servers = open.filter((c) => c.skills.includes(ticket.serviceCode)).length;
-  const mean = means.get(ticket.serviceCode) ?? DEFAULT_SERVICE_SECONDS;
-  return { peopleAhead: ahead, estimate: simpleEstimate(ahead, mean, servers) };
 }
 
 function countersFromRaw(raw: readonly RawCounter[]): CounterRow[] {
@@ -118,8 +51,10 @@ export interface TicketStatusView {
 }
 
 /**
- * Public status of one ticket (by its unguessable id): position and estimate while it waits,
- * the counter once called. One query fetches the ticket with its branch's line and counters.
+ * Public status of one ticket (by its unguessable id): position and predicted wait while it
+ * waits, the counter once called. One query fetches the ticket with its branch's line and
+ * counters; the prediction comes from the branch's prediction cache (prediction.ts), recomputed
+ * for the whole line only when the line, the counters or the clock's 10 s bucket changed.
  */
 export async function ticketStatus(ctx: ServerContext, ticketId: string): Promise<TicketStatusView> {
   const found = await ticketWithLine(ctx, ticketId);
@@ -129,12 +64,26 @@ export async function ticketStatus(ctx: ServerContext, ticketId: string): Promis
   const services = await servicesOf(ctx, branch.id);
   const service = services.find((s) => s.code === row.serviceCode);
   const counters = countersFromRaw(found.counters);
-  let position: Position | undefined;
+  let position: { peopleAhead: number; estimate: TWaitEstimate | null } | undefined;
   if (row.status === 'waiting' && found.waiting) {
     const waiting = policyTicketsFromRaw(found.waiting);
-    const ticket = waiting.find((t) => t.id === row.id);
-    const means = await meanServiceSeconds(ctx, branch, row.businessDay);
-    if (ticket) position = positionOf(waiting, ticket, branch.id, counters, means, ctx.clock().getTime());
+    const nowMs = ctx.clock().getTime();
+    const config = policyOf(branch.id);
+    if (row.businessDay === businessDayOf(nowMs, branch.timeZone)) {
+      const predictions = await branchPredictions(ctx, {
+        branch,
+        businessDay: row.businessDay,
+        config,
+        waiting,
+        counters: found.counters.map((c) => ({ id: c.id, skills: c.sk, state: c.st })),
+        nowMs,
+      });
+      position = predictions.forTicket(row.id);
+    } else {
+      // Left over from an earlier day (nobody closed it): a place in that line, no prediction.
+      const ahead = peopleAhead(config, waiting, row.id, counterViews(counters), nowMs);
+      if (ahead !== undefined) position = { peopleAhead: ahead, estimate: null };
+    }
   }
   const counter = row.counterId ? counters.find((c) => c.id === row.counterId) : undefined;
   return {
@@ -172,8 +121,10 @@ export interface ServiceSummary {
   readonly active: boolean;
   readonly waiting: number;
   readonly longestWaitSeconds: number;
-  /** What a customer drawing a ticket for this service now would be told. */
+  /** What a customer drawing a ticket for this service now (default class) would be told. */
   readonly estimate: TWaitEstimate;
+  /** …and how many people the kiosk would say are ahead of them. */
+  readonly newArrivalAhead: number;
 }
 
 export interface LobbyOverview {
@@ -200,17 +151,25 @@ async function summarise(ctx: ServerContext, branch: BranchInfo): Promise<LobbyO
   const now = ctx.clock().getTime();
   const day = businessDayOf(now, branch.timeZone);
   const services = await servicesOf(ctx, branch.id); // first: a new branch gets its counters here
-  const [waiting, counters, means] = await Promise.all([
+  const [waiting, counters] = await Promise.all([
     waitingPolicyTickets(ctx.db, branch.id, day),
     countersOf(ctx.db, branch.id),
-    meanServiceSeconds(ctx, branch, day),
   ]);
-  const current = await currentTickets(ctx, counters);
-  const open = counterViews(counters);
+  const [current, predictions] = await Promise.all([
+    currentTickets(ctx, counters),
+    branchPredictions(ctx, {
+      branch,
+      businessDay: day,
+      config: policyOf(branch.id),
+      waiting,
+      counters,
+      nowMs: now,
+    }),
+  ]);
   const summaries = services.map((s: ServiceInfo): ServiceSummary => {
     const mine = waiting.filter((t) => t.serviceCode === s.code);
     const oldest = mine.reduce((m, t) => Math.min(m, t.arrivedAtMs), now);
-    const servers = open.filter((c) => c.skills.includes(s.code)).length;
+    const arrival: TicketPrediction = predictions.forNewArrival(s.code);
     return {
       code: s.code,
       prefix: s.prefix,
@@ -220,7 +179,8 @@ async function summarise(ctx: ServerContext, branch: BranchInfo): Promise<LobbyO
       active: s.active,
       waiting: mine.length,
       longestWaitSeconds: Math.max(0, Math.round((now - oldest) / 1000)),
-      estimate: simpleEstimate(mine.length, means.get(s.code) ?? DEFAULT_SERVICE_SECONDS, servers),
+      estimate: arrival.estimate,
+      newArrivalAhead: arrival.peopleAhead,
     };
   });
   return {
@@ -282,6 +242,8 @@ export interface DisplayState {
     readonly nameZh: string;
     readonly nameEn: string;
     readonly waiting: number;
+    /** Predicted wait of a ticket drawn now for this service (default class), with its interval. */
+    readonly estimate: TWaitEstimate;
   }[];
 }
 
@@ -332,6 +294,7 @@ export async function displayState(ctx: ServerContext, branchId: string): Promis
       nameZh: s.nameZh,
       nameEn: s.nameEn,
       waiting: s.waiting,
+      estimate: s.estimate,
     })),
   };
 }

@@ -84,6 +84,8 @@ export function estimateQueueRates(
   snapshot: QueueSnapshot,
   target: PredictionTarget,
   fallbackServiceS: number,
+  /** n when the caller knows the queue ahead (a live branch), instead of counting the snapshot's. */
+  aheadKnown?: number,
 ): QueueRates {
   const done = snapshot.recentCompleted.slice(-SERVICE_SAMPLE);
   const meanServiceS =
@@ -93,7 +95,7 @@ export function estimateQueueRates(
   const abandonRate =
     snapshot.today.waitingSeconds > 0 ? snapshot.today.abandonments / snapshot.today.waitingSeconds : 0;
   return {
-    ahead: ticketsAhead(snapshot, target).length,
+    ahead: aheadKnown ?? ticketsAhead(snapshot, target).length,
     servers: Math.max(1, snapshot.openCounters),
     meanServiceS: Math.max(1, meanServiceS),
     abandonRate,

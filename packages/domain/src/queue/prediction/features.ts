@@ -81,7 +81,7 @@ export function extractFeatures(
   }
   const lesClassS = classWaits.length > 0 ? classWaits.reduce((s, x) => s + x, 0) / classWaits.length : lesS;
   const rates = {
-    ...estimateQueueRates(snapshot, target, fallbackServiceS),
+    ...estimateQueueRates(snapshot, target, fallbackServiceS, queueAhead ? aheadGe : undefined),
     ahead: aheadGe,
     ...(queueAhead ? { servers: Math.max(1, queueAhead.servers) } : {}),
   };

@@ -129,7 +129,7 @@ export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}):
     predictLive(snapshot: QueueSnapshot, target: PredictionTarget, queueAhead: QueueAhead): LivePrediction {
       if (currentModel() === null) {
         const rates = {
-          ...estimateQueueRates(snapshot, target, fallbackService()),
+          ...estimateQueueRates(snapshot, target, fallbackService(), queueAhead.ahead),
           ahead: queueAhead.ahead,
           servers: Math.max(1, queueAhead.servers),
         };

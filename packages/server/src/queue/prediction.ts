@@ -1,0 +1,598 @@
+import {
+  type CounterView,
+  compareEvents,
+  type LiveQueueInput,
+  LiveQueueState,
+  localDayOf,
+  type PolicyTicket,
+  priorityRanks,
+  projectLiveQueue,
+  projectNewArrival,
+  type QueueAhead,
+  type QueueEvent,
+  type ServiceLoopPredictor,
+  serviceLoopPredictor,
+  type TCallingPolicyConfig,
+  type TWaitEstimate,
+  trainingSteps,
+  type Visit,
+  type WaitPrediction,
+} from '@serviceloop/domain';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { ServerContext } from '../context.ts';
+import { queueTickets, queueVisitHistory } from '../db/schema-queue.ts';
+import type { BranchInfo } from './branch.ts';
+import { localTimeline } from './visits.ts';
+
+/*
+ * Live wait prediction, per branch. Three caches, from slow to fast:
+ *
+ * 1. The learned model (domain serviceLoopPredictor): learned from the branch's own past days —
+ *    imported history (queue_visit_history) and its finished tickets of earlier business days —
+ *    replayed day by day exactly as the backtest does, the event loop given back between days.
+ *    Learned once per business day; re-checked every MODEL_RECHECK_MS (a count query) and
+ *    re-learned only if the history changed; an untrained branch re-checks every
+ *    UNTRAINED_RECHECK_MS. `forgetBranchModel` (after an import) makes the next read learn anew.
+ * 2. Today's state (domain LiveQueueState) rebuilt from today's tickets: recent calls, services
+ *    and abandonments. Rebuilt in the background when the queue changed, at most every
+ *    STATE_MIN_AGE_MS; the first build of a day is awaited.
+ * 3. The predictions of every waiting ticket, computed together from the waiting line and
+ *    counters the caller already read (one projection under the calling policy, then one
+ *    prediction per ticket) and kept until the line, the counters, the policy, the model or the
+ *    state change, or BUCKET_MS of clock time pass. A status read is then a map lookup.
+ */
+
+const MODEL_RECHECK_MS = 10 * 60_000;
+const UNTRAINED_RECHECK_MS = 60_000;
+const STATE_MIN_AGE_MS = 5_000;
+const STATE_MAX_AGE_MS = 60_000;
+const BUCKET_MS = 10_000;
+/** Days of history a branch learns from (the predictor forgets older days anyway). */
+export const MEMORY_DAYS = 60;
+const DAY_MS = 86_400_000;
+
+export interface TicketPrediction {
+  readonly peopleAhead: number;
+  readonly estimate: TWaitEstimate;
+}
+
+export interface BranchPredictions {
+  /** A waiting ticket of the line given; undefined for any other. */
+  forTicket(ticketId: string): TicketPrediction | undefined;
+  /** What a customer drawing a ticket now would be told (class: the policy's default). */
+  forNewArrival(serviceCode: string, priorityClass?: string): TicketPrediction;
+}
+
+/** What the caller has read of the branch's queue right now. */
+export interface LineInput {
+  readonly branch: BranchInfo;
+  readonly businessDay: string;
+  readonly config: TCallingPolicyConfig;
+  readonly waiting: readonly PolicyTicket[];
+  /** Every counter of the branch; closed and paused ones are left out here. */
+  readonly counters: readonly {
+    readonly id: string;
+    readonly skills: readonly string[];
+    readonly state: string;
+  }[];
+  readonly nowMs: number;
+}
+
+interface ModelEntry {
+  readonly predictor: ServiceLoopPredictor;
+  readonly day: string;
+  readonly marker: string;
+  readonly checkedAt: number;
+  readonly version: number;
+}
+
+interface StateEntry {
+  readonly state: LiveQueueState;
+  readonly day: string;
+  readonly fingerprint: string;
+  readonly builtAtReal: number;
+  readonly builtAtClock: number;
+  readonly version: number;
+}
+
+interface PredictionEntry {
+  readonly key: string;
+  readonly tickets: ReadonlyMap<string, TicketPrediction>;
+  readonly newArrivals: Map<string, TicketPrediction>;
+  readonly input: LiveQueueInput<PolicyTicket>;
+  readonly predict: (target: { service: string; priority: number }, q: QueueAhead) => TWaitEstimate;
+  readonly ranks: ReadonlyMap<string, number>;
+  readonly defaultClass: string;
+}
+
+interface BranchEntry {
+  model?: ModelEntry;
+  learning?: Promise<ModelEntry>;
+  checking?: boolean;
+  state?: StateEntry;
+  building?: Promise<StateEntry>;
+  predictions?: PredictionEntry;
+}
+
+interface Registry {
+  readonly branches: Map<string, BranchEntry>;
+  readonly inFlight: Set<Promise<unknown>>;
+  versions: number;
+}
+
+const registries = new WeakMap<ServerContext, Registry>();
+
+function registry(ctx: ServerContext): Registry {
+  let r = registries.get(ctx);
+  if (!r) {
+    r = { branches: new Map(), inFlight: new Set(), versions: 0 };
+    registries.set(ctx, r);
+  }
+  return r;
+}
+
+function entryOf(ctx: ServerContext, branchId: string): BranchEntry {
+  const branches = registry(ctx).branches;
+  let e = branches.get(branchId);
+  if (!e) {
+    e = {};
+    branches.set(branchId, e);
+  }
+  return e;
+}
+
+/** Runs background work, logging (not throwing) its failure; tracked for `predictionsSettled`. */
+function background(ctx: ServerContext, what: string, work: () => Promise<unknown>): void {
+  const reg = registry(ctx);
+  const p = work()
+    .catch((error: unknown) => ctx.log.warn({ err: error }, `wait prediction: ${what} failed`))
+    .finally(() => reg.inFlight.delete(p));
+  reg.inFlight.add(p);
+}
+
+/** Waits for this node's background learning and rebuilding (tests, orderly shutdown). */
+export async function predictionsSettled(ctx: ServerContext): Promise<void> {
+  const reg = registry(ctx);
+  while (reg.inFlight.size > 0) await Promise.all([...reg.inFlight]);
+}
+
+/** Drops a branch's learned model (its history changed): the next prediction learns anew. */
+export function forgetBranchModel(ctx: ServerContext, branchId: string): void {
+  const e = registry(ctx).branches.get(branchId);
+  if (e) {
+    e.model = undefined;
+    e.predictions = undefined;
+  }
+}
+
+/** What the branch's predictor knows, for the lobby view. */
+export interface PredictorInfo {
+  readonly method: 'serviceloop' | 'ql-abandon';
+  /** Served visits of past days it learned from. */
+  readonly trainingVisits: number;
+}
+
+export function predictorInfo(ctx: ServerContext, branchId: string): PredictorInfo | undefined {
+  const model = registry(ctx).branches.get(branchId)?.model;
+  if (!model) return undefined;
+  return {
+    method: model.predictor.trained ? 'serviceloop' : 'ql-abandon',
+    trainingVisits: model.predictor.trainingVisits,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The learned model
+
+const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const fromText = (t: string | null): number | null => (t === null ? null : Date.parse(`${t}Z`));
+
+/** A cheap fingerprint of the history a model learns from: changes when rows are added. */
+async function historyMarker(ctx: ServerContext, branch: BranchInfo, day: string): Promise<string> {
+  const cutoff = isoDay(Date.parse(`${day}T00:00:00Z`) - MEMORY_DAYS * DAY_MS);
+  const rows = await ctx.database.rows<{ h: number | string; t: number | string }>(sql`
+    select (select count(*) from queue_visit_history where branch_id = ${branch.id}::uuid) as h,
+      (select count(*) from queue_tickets where branch_id = ${branch.id}::uuid
+        and business_day < ${day}::date and business_day >= ${cutoff}::date) as t`);
+  const r = rows[0];
+  return `${Number(r?.h ?? 0)}:${Number(r?.t ?? 0)}`;
+}
+
+/** The branch's past days as visits on the local timeline: imported history and earlier tickets. */
+async function pastVisits(
+  ctx: ServerContext,
+  branch: BranchInfo,
+  day: string,
+  ranks: ReadonlyMap<string, number>,
+): Promise<Visit[]> {
+  const [last] = await ctx.database.rows<{ m: string | null }>(sql`
+    select max(arrived_at) as m from queue_visit_history where branch_id = ${branch.id}::uuid`);
+  const historyFrom = last?.m
+    ? isoDay(Date.parse(`${last.m.slice(0, 10)}T00:00:00Z`) - MEMORY_DAYS * DAY_MS)
+    : null;
+  const ticketsFrom = isoDay(Date.parse(`${day}T00:00:00Z`) - MEMORY_DAYS * DAY_MS);
+  const [history, tickets] = await Promise.all([
+    historyFrom === null
+      ? Promise.resolve([])
+      : ctx.db
+          .select()
+          .from(queueVisitHistory)
+          .where(
+            and(eq(queueVisitHistory.branchId, branch.id), gte(queueVisitHistory.arrivedAt, historyFrom)),
+          ),
+    ctx.db
+      .select()
+      .from(queueTickets)
+      .where(
+        and(
+          eq(queueTickets.branchId, branch.id),
+          lt(queueTickets.businessDay, day),
+          gte(queueTickets.businessDay, ticketsFrom),
+          eq(queueTickets.walkUp, false),
+          inArray(queueTickets.status, ['served', 'abandoned', 'no_show']),
+        ),
+      ),
+  ]);
+  const local = (d: Date | null): number | null => (d === null ? null : localTimeline(d, branch.timeZone));
+  const live: Visit[] = tickets.map((r) => ({
+    visitId: r.id,
+    site: branch.code,
+    service: r.serviceCode,
+    priority: ranks.get(r.priorityClass) ?? 0,
+    arrivedAt: local(r.arrivedAt) as number,
+    calledAt: r.status === 'abandoned' ? null : local(r.firstCalledAt ?? r.calledAt),
+    serviceStartedAt: local(r.startedAt),
+    serviceEndedAt: r.startedAt ? local(r.endedAt) : null,
+    outcome: r.status as Visit['outcome'],
+    counter: r.counterId,
+    leftAt: r.status === 'abandoned' ? local(r.leftAt) : null,
+  }));
+  // A day the branch ran live is taken from its own tickets, not from an imported copy.
+  const liveDays = new Set(live.map((v) => localDayOf(v.arrivedAt)));
+  const imported: Visit[] = [];
+  for (const r of history) {
+    const arrivedAt = fromText(r.arrivedAt);
+    if (arrivedAt === null || Number.isNaN(arrivedAt) || liveDays.has(localDayOf(arrivedAt))) continue;
+    imported.push({
+      visitId: r.visitId,
+      site: r.site,
+      service: r.serviceCode,
+      priority: r.priority,
+      arrivedAt,
+      calledAt: fromText(r.calledAt),
+      serviceStartedAt: fromText(r.serviceStartedAt),
+      serviceEndedAt: fromText(r.serviceEndedAt),
+      outcome: r.outcome as Visit['outcome'],
+      counter: r.counter,
+    });
+  }
+  const all = [...imported, ...live];
+  const days = [...new Set(all.map((v) => localDayOf(v.arrivedAt)))].sort();
+  const keep = new Set(days.slice(-MEMORY_DAYS));
+  return all.filter((v) => keep.has(localDayOf(v.arrivedAt)));
+}
+
+async function learn(ctx: ServerContext, branch: BranchInfo, day: string, config: TCallingPolicyConfig) {
+  const marker = await historyMarker(ctx, branch, day);
+  const visits = await pastVisits(ctx, branch, day, priorityRanks(config));
+  const predictor = serviceLoopPredictor();
+  for (const _day of trainingSteps(visits, [predictor])) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const trained = predictor.trained; // fits the model now, not on the first request
+  const entry: ModelEntry = {
+    predictor,
+    day,
+    marker,
+    checkedAt: ctx.clock().getTime(),
+    version: ++registry(ctx).versions,
+  };
+  ctx.log.debug({ branchId: branch.id, visits: visits.length, trained }, 'wait prediction: model learned');
+  return entry;
+}
+
+function startLearning(ctx: ServerContext, e: BranchEntry, input: LineInput): Promise<ModelEntry> {
+  if (e.learning) return e.learning;
+  const p = learn(ctx, input.branch, input.businessDay, input.config)
+    .then((m) => {
+      e.model = m;
+      return m;
+    })
+    .finally(() => {
+      e.learning = undefined;
+    });
+  e.learning = p;
+  return p;
+}
+
+async function modelFor(ctx: ServerContext, e: BranchEntry, input: LineInput): Promise<ModelEntry> {
+  const model = e.model;
+  if (!model) {
+    try {
+      return await startLearning(ctx, e, input);
+    } catch (error) {
+      // No model rather than no answer: the formula needs none.
+      ctx.log.warn({ err: error, branchId: input.branch.id }, 'wait prediction: learning failed');
+      const fallback: ModelEntry = {
+        predictor: serviceLoopPredictor(),
+        day: input.businessDay,
+        marker: '',
+        checkedAt: input.nowMs,
+        version: ++registry(ctx).versions,
+      };
+      e.model = fallback;
+      return fallback;
+    }
+  }
+  if (model.day !== input.businessDay) {
+    if (!e.learning) background(ctx, 'learning', () => startLearning(ctx, e, input));
+  } else {
+    const every = model.predictor.trained ? MODEL_RECHECK_MS : UNTRAINED_RECHECK_MS;
+    if (input.nowMs - model.checkedAt >= every && !e.checking && !e.learning) {
+      const check = async () => {
+        const marker = await historyMarker(ctx, input.branch, input.businessDay);
+        if (marker !== model.marker) await startLearning(ctx, e, input);
+        else if (e.model === model) e.model = { ...model, checkedAt: input.nowMs };
+      };
+      e.checking = true;
+      background(ctx, 'history check', () =>
+        check().finally(() => {
+          e.checking = false;
+        }),
+      );
+    }
+  }
+  return model;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Today's state
+
+async function buildState(ctx: ServerContext, input: LineInput, fingerprint: string): Promise<StateEntry> {
+  const { branch, businessDay } = input;
+  const ranks = priorityRanks(input.config);
+  const rows = await ctx.db
+    .select({
+      id: queueTickets.id,
+      serviceCode: queueTickets.serviceCode,
+      priorityClass: queueTickets.priorityClass,
+      status: queueTickets.status,
+      arrivedAt: queueTickets.arrivedAt,
+      firstCalledAt: queueTickets.firstCalledAt,
+      startedAt: queueTickets.startedAt,
+      endedAt: queueTickets.endedAt,
+      leftAt: queueTickets.leftAt,
+      counterId: queueTickets.counterId,
+    })
+    .from(queueTickets)
+    .where(
+      and(
+        eq(queueTickets.branchId, branch.id),
+        eq(queueTickets.businessDay, businessDay),
+        eq(queueTickets.walkUp, false),
+      ),
+    );
+  const tl = (d: Date): number => localTimeline(d, branch.timeZone);
+  const events: QueueEvent[] = [];
+  for (const r of rows) {
+    events.push({
+      kind: 'arrival',
+      at: tl(r.arrivedAt),
+      visitId: r.id,
+      service: r.serviceCode,
+      priority: ranks.get(r.priorityClass) ?? 0,
+    });
+    // A ticket transferred back into the line waits again: only its arrival counts.
+    if (r.status === 'waiting') continue;
+    if (r.firstCalledAt)
+      events.push({ kind: 'call', at: tl(r.firstCalledAt), visitId: r.id, counter: r.counterId });
+    if (r.startedAt) {
+      events.push({ kind: 'service_start', at: tl(r.startedAt), visitId: r.id, counter: r.counterId });
+      if (r.endedAt)
+        events.push({ kind: 'service_end', at: tl(r.endedAt), visitId: r.id, counter: r.counterId });
+    }
+    if (r.status === 'abandoned' && r.leftAt)
+      events.push({ kind: 'abandon', at: tl(r.leftAt), visitId: r.id });
+  }
+  events.sort(compareEvents);
+  const state = new LiveQueueState(Date.parse(`${businessDay}T00:00:00Z`));
+  for (const event of events) state.apply(event);
+  return {
+    state,
+    day: businessDay,
+    fingerprint,
+    builtAtReal: Date.now(),
+    builtAtClock: input.nowMs,
+    version: ++registry(ctx).versions,
+  };
+}
+
+function startBuilding(
+  ctx: ServerContext,
+  e: BranchEntry,
+  input: LineInput,
+  fp: string,
+): Promise<StateEntry> {
+  if (e.building) return e.building;
+  const p = buildState(ctx, input, fp)
+    .then((s) => {
+      // A slower, older build never replaces a newer one.
+      if (!e.state || e.state.version < s.version) e.state = s;
+      return s;
+    })
+    .finally(() => {
+      e.building = undefined;
+    });
+  e.building = p;
+  return p;
+}
+
+async function stateFor(
+  ctx: ServerContext,
+  e: BranchEntry,
+  input: LineInput,
+  fp: string,
+): Promise<StateEntry> {
+  const current = e.state;
+  if (!current || current.day !== input.businessDay) {
+    try {
+      return await startBuilding(ctx, e, input, fp);
+    } catch (error) {
+      // An empty day rather than no answer; rebuilt on the next change.
+      ctx.log.warn({ err: error, branchId: input.branch.id }, 'wait prediction: state build failed');
+      const empty: StateEntry = {
+        state: new LiveQueueState(Date.parse(`${input.businessDay}T00:00:00Z`)),
+        day: input.businessDay,
+        fingerprint: '',
+        builtAtReal: Date.now(),
+        builtAtClock: input.nowMs,
+        version: ++registry(ctx).versions,
+      };
+      e.state = empty;
+      return empty;
+    }
+  }
+  const realAge = Date.now() - current.builtAtReal;
+  const clockAge = input.nowMs - current.builtAtClock;
+  const changed = current.fingerprint !== fp;
+  if (
+    !e.building &&
+    ((changed && (realAge >= STATE_MIN_AGE_MS || clockAge >= STATE_MIN_AGE_MS)) ||
+      clockAge >= STATE_MAX_AGE_MS)
+  ) {
+    background(ctx, 'state rebuild', () => startBuilding(ctx, e, input, fp));
+  }
+  return current;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Predictions of the line
+
+const policyIds = new WeakMap<TCallingPolicyConfig, number>();
+let policyCounter = 0;
+
+/** Two FNV-1a style 32-bit hashes over the parts of the line and counters that ordering uses. */
+function lineFingerprint(input: LineInput): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  const add = (s: string): void => {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 16777619);
+      h2 = Math.imul(h2 ^ c, 2246822519) ^ (h2 >>> 13);
+    }
+    h1 = Math.imul(h1 ^ 0x1f, 16777619);
+  };
+  for (const t of input.waiting) {
+    add(t.id);
+    add(t.serviceCode);
+    add(t.priorityClass);
+    add(String(t.arrivedAtMs));
+    add(t.targetCounterId ?? '');
+  }
+  add('|');
+  for (const c of input.counters) {
+    if (c.state !== 'open') continue;
+    add(c.id);
+    add(c.skills.join(','));
+  }
+  return `${input.waiting.length}:${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}`;
+}
+
+function toEstimate(p: WaitPrediction, method: string): TWaitEstimate {
+  const point = Math.max(0, Math.round(p.pointS));
+  return {
+    pointSeconds: point,
+    lowerSeconds: Math.min(point, Math.max(0, Math.round(p.lowerS ?? p.pointS))),
+    upperSeconds: Math.max(point, Math.round(p.upperS ?? p.pointS)),
+    method,
+  };
+}
+
+function compute(key: string, input: LineInput, model: ModelEntry, state: StateEntry): PredictionEntry {
+  const { branch, config, nowMs } = input;
+  const nowLocal = localTimeline(new Date(nowMs), branch.timeZone);
+  const offset = nowLocal - nowMs;
+  const counters: CounterView[] = input.counters
+    .filter((c) => c.state === 'open')
+    .map((c) => ({ id: c.id, skills: c.skills }));
+  const live: LiveQueueInput<PolicyTicket> = {
+    config,
+    waiting: input.waiting,
+    counters,
+    nowMs,
+    toTimeline: (ms) => ms + offset,
+  };
+  const ranks = priorityRanks(config);
+  const snapshot = state.state.snapshot(Math.max(nowLocal, state.state.lastEventAt + 1));
+  const predict = (target: { service: string; priority: number }, q: QueueAhead): TWaitEstimate => {
+    const out = model.predictor.predictLive(snapshot, target, q);
+    return toEstimate(out.prediction, out.method);
+  };
+  const byId = new Map(input.waiting.map((w) => [w.id, w]));
+  const tickets = new Map<string, TicketPrediction>();
+  for (const [id, pos] of projectLiveQueue(live)) {
+    const t = byId.get(id);
+    if (!t) continue;
+    tickets.set(id, {
+      peopleAhead: pos.peopleAhead,
+      estimate: predict(
+        { service: t.serviceCode, priority: ranks.get(t.priorityClass) ?? 0 },
+        pos.queueAhead,
+      ),
+    });
+  }
+  return {
+    key,
+    tickets,
+    newArrivals: new Map(),
+    input: live,
+    predict,
+    ranks,
+    defaultClass: config.defaultClass,
+  };
+}
+
+function view(entry: PredictionEntry): BranchPredictions {
+  return {
+    forTicket: (id) => entry.tickets.get(id),
+    forNewArrival: (serviceCode, priorityClass = entry.defaultClass) => {
+      const k = `${serviceCode}\u0000${priorityClass}`;
+      const hit = entry.newArrivals.get(k);
+      if (hit) return hit;
+      const pos = projectNewArrival(entry.input, serviceCode, priorityClass);
+      const result = {
+        peopleAhead: pos.peopleAhead,
+        estimate: entry.predict(
+          { service: serviceCode, priority: entry.ranks.get(priorityClass) ?? 0 },
+          pos.queueAhead,
+        ),
+      };
+      entry.newArrivals.set(k, result);
+      return result;
+    },
+  };
+}
+
+/**
+ * Predictions for a branch's waiting line as the caller just read it. Cheap when nothing
+ * changed (a fingerprint of the line and a map lookup); learning and today's state are cached
+ * and refreshed in the background (awaited only the first time of a day).
+ */
+export async function branchPredictions(ctx: ServerContext, input: LineInput): Promise<BranchPredictions> {
+  const e = entryOf(ctx, input.branch.id);
+  const fp = lineFingerprint(input);
+  let policyId = policyIds.get(input.config);
+  if (policyId === undefined) {
+    policyId = ++policyCounter;
+    policyIds.set(input.config, policyId);
+  }
+  const model = await modelFor(ctx, e, input);
+  const state = await stateFor(ctx, e, input, fp);
+  const key = `${model.version}/${state.version}/${policyId}/${Math.floor(input.nowMs / BUCKET_MS)}/${fp}`;
+  const cached = e.predictions;
+  if (cached && cached.key === key) return view(cached);
+  const entry = compute(key, input, model, state);
+  e.predictions = entry;
+  return view(entry);
+}
