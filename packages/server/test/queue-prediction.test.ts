@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { predictionsSettled } from '../src/queue/prediction.ts';
+import {
+  call,
+  createTestEnv,
+  engines,
+  orgIdByCode,
+  type Session,
+  signInAs,
+  type TestEnv,
+} from './harness.ts';
+
+// The real queue history beside the repository (shared/data); SERVICELOOP_SAMPLE_CSV points elsewhere.
+const SAMPLE =
+  process.env.SERVICELOOP_SAMPLE_CSV ??
+  new URL('../../../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
+
+/** The first `days` days of the sample: enough served visits (≥ 300) for the model to replace the formula. */
+function sampleDays(days: number): string {
+  const [header, ...rows] = readFileSync(SAMPLE, 'utf8').trim().split('\n');
+  const keep = new Set(Array.from({ length: days }, (_, i) => `2010-08-${String(i + 1).padStart(2, '0')}`));
+  return [header, ...rows.filter((r) => keep.has(r.split(',')[4]?.slice(0, 10) ?? ''))].join('\n');
+}
+
+interface Estimate {
+  pointSeconds: number;
+  lowerSeconds: number;
+  upperSeconds: number;
+  method: string;
+}
+
+function expectSane(e: Estimate | null): asserts e is Estimate {
+  expect(e).not.toBeNull();
+  const x = e as Estimate;
+  expect(x.lowerSeconds).toBeLessThanOrEqual(x.pointSeconds);
+  expect(x.pointSeconds).toBeLessThanOrEqual(x.upperSeconds);
+  expect(x.upperSeconds).toBeGreaterThan(x.lowerSeconds);
+}
+
+describe.each(engines)('live wait prediction on %s', (engine) => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv(engine);
+  });
+  afterAll(() => env.close());
+
+  const importHistory = async (branch: string, manager: Session, csv: string) => {
+    const start = await call(env, 'POST', `/api/v1/branches/${branch}/visit-imports?dryRun=false`, {
+      session: manager,
+      payload: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(start.statusCode, start.body).toBe(202);
+    for (let i = 0; i < 600; i++) {
+      const job = (
+        await call(env, 'GET', `/api/v1/branches/${branch}/visit-imports/${start.json().id}`, {
+          session: manager,
+        })
+      ).json();
+      if (job.status !== 'running') {
+        expect(job.status, JSON.stringify(job)).toBe('imported');
+        return job.accepted as number;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('import did not finish');
+  };
+
+  const openCounters = async (branch: string, teller: Session, numbers: number[]) => {
+    const overview = (await call(env, 'GET', `/api/v1/branches/${branch}/queue`, { session: teller })).json();
+    const ids: string[] = [];
+    for (const n of numbers) {
+      const c = overview.counters.find((x: { number: number }) => x.number === n);
+      const res = await call(env, 'POST', `/api/v1/branches/${branch}/counters/${c.id}/open`, {
+        session: teller,
+        payload: {},
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      ids.push(c.id);
+    }
+    return ids;
+  };
+
+  const issue = async (branch: string, serviceCode: string) => {
+    const res = await call(env, 'POST', `/api/v1/branches/${branch}/tickets`, { payload: { serviceCode } });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { ticket: { id: string }; peopleAhead: number; estimate: Estimate | null };
+  };
+  const status = async (ticketId: string) => {
+    const res = await call(env, 'GET', `/api/v1/tickets/${ticketId}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { peopleAhead: number | null; estimate: Estimate | null };
+  };
+
+  it('a branch with imported history predicts with the learned model; later positions wait longer; calls move it', async () => {
+    const branch = await orgIdByCode(env, 'SH-XH');
+    const manager = await signInAs(env, 'sh-xh.manager');
+    const teller = await signInAs(env, 'sh-xh.teller1');
+    expect(await importHistory(branch, manager, sampleDays(3))).toBeGreaterThan(2000);
+    const [counter1] = await openCounters(branch, teller, [1, 2]);
+
+    const issued = [];
+    for (let i = 0; i < 6; i++) issued.push(await issue(branch, 'cash'));
+    for (const [i, t] of issued.entries()) {
+      expect(t.peopleAhead).toBe(i);
+      expectSane(t.estimate);
+      expect(t.estimate.method).toBe('serviceloop');
+    }
+    // Read together at one instant: a longer queue ahead never predicts a shorter wait.
+    const before = await Promise.all(issued.map((t) => status(t.ticket.id)));
+    for (let i = 1; i < before.length; i++) {
+      expectSane(before[i]?.estimate ?? null);
+      expect(before[i]?.estimate?.pointSeconds).toBeGreaterThanOrEqual(
+        before[i - 1]?.estimate?.pointSeconds ?? 0,
+      );
+    }
+    const first = before[0]?.estimate?.pointSeconds ?? 0;
+    const last = before.at(-1)?.estimate?.pointSeconds ?? 0;
+    expect(last).toBeGreaterThan(first);
+
+    // The lobby and the display board tell a new arrival the same kind of estimate.
+    const lobby = (await call(env, 'GET', `/api/v1/branches/${branch}/queue`, { session: teller })).json();
+    const cash = lobby.services.find((s: { code: string }) => s.code === 'cash');
+    expectSane(cash.estimate);
+    expect(cash.estimate.method).toBe('serviceloop');
+    expect(cash.newArrivalAhead).toBe(6);
+    expect(cash.estimate.pointSeconds).toBeGreaterThanOrEqual(last);
+    const display = (await call(env, 'GET', `/api/v1/branches/${branch}/display`)).json();
+    const shown = display.waiting.find((w: { code: string }) => w.code === 'cash');
+    expect(shown.estimate).toEqual(cash.estimate);
+
+    // Two calls later the last ticket has two fewer ahead and a shorter predicted wait.
+    env.clock.advance(30_000);
+    for (let i = 0; i < 2; i++) {
+      const called = await call(env, 'POST', `/api/v1/branches/${branch}/counters/${counter1}/call-next`, {
+        session: teller,
+        payload: {},
+      });
+      expect(called.statusCode, called.body).toBe(200);
+      const ticketId = called.json().ticket.id as string;
+      await call(env, 'POST', `/api/v1/branches/${branch}/tickets/${ticketId}/start`, {
+        session: teller,
+        payload: {},
+      });
+      env.clock.advance(60_000);
+      await call(env, 'POST', `/api/v1/branches/${branch}/tickets/${ticketId}/finish`, {
+        session: teller,
+        payload: { outcome: 'completed' },
+      });
+    }
+    const after = await status(issued[5]?.ticket.id as string);
+    expect(after.peopleAhead).toBe(3);
+    expectSane(after.estimate);
+    expect(after.estimate.method).toBe('serviceloop');
+    expect(after.estimate.pointSeconds).toBeLessThan(last);
+    // A called ticket has no prediction any more.
+    expect((await status(issued[0]?.ticket.id as string)).estimate).toBeNull();
+  });
+
+  it('a branch without history uses QL-abandon, then learns once history is imported', async () => {
+    const branch = await orgIdByCode(env, 'BJ-HD');
+    const manager = await signInAs(env, 'bj-hd.manager');
+    const teller = await signInAs(env, 'bj-hd.teller1');
+    await openCounters(branch, teller, [1]);
+    const a = await issue(branch, 'cash');
+    const b = await issue(branch, 'cash');
+    expectSane(a.estimate);
+    expectSane(b.estimate);
+    expect(a.estimate.method).toBe('ql-abandon');
+    // One counter, nothing served yet: 180 s per service until the branch has served anybody.
+    expect(a.estimate.pointSeconds).toBe(180);
+    expect(b.estimate.pointSeconds).toBe(360);
+
+    await importHistory(branch, manager, sampleDays(3));
+    // An untrained branch looks for new history every minute and learns it in the background.
+    env.clock.advance(61_000);
+    expect((await status(b.ticket.id)).estimate?.method).toBe('ql-abandon');
+    await predictionsSettled(env.app.ctx);
+    env.clock.advance(1_000);
+    const learned = await status(b.ticket.id);
+    expectSane(learned.estimate);
+    expect(learned.estimate.method).toBe('serviceloop');
+  });
+});
