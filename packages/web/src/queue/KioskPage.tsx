@@ -7,7 +7,6 @@ import { api, describeError } from '../shell/api.ts';
 import { useAsync } from '../shell/hooks.ts';
 import {
   formatClock,
-  formatEstimate,
   type IssueTicketRequest,
   type IssueTicketResponse,
   issueTicket,
@@ -16,6 +15,7 @@ import {
   statusPageUrl,
 } from './api.ts';
 import { PublicPage } from './PublicPage.tsx';
+import { estimateMinutes, isLearned, WaitEstimateView } from './WaitEstimate.tsx';
 
 type IdKind = 'anonymous' | 'card' | 'phone' | 'national_id';
 type Assistance = 'elderly' | 'disabled';
@@ -306,9 +306,24 @@ function IssuedTicket({
           {t('queue.kiosk.peopleAhead', { n: issued.peopleAhead })}
         </div>
         <div style={{ fontSize: 26, marginTop: 8 }} data-testid="kiosk-estimate">
-          {t('queue.kiosk.predictedWait')}: {formatEstimate(issued.estimate, t)}
+          {t('queue.kiosk.predictedWait')}:{' '}
+          <WaitEstimateView
+            estimate={issued.estimate}
+            testId="kiosk-estimate-value"
+            pointStyle={{ fontSize: 34, color: '#111827' }}
+          />
         </div>
-        <div style={{ fontSize: 16, color: '#888' }}>{t('queue.estimateNote')}</div>
+        {issued.estimate && (
+          <div style={{ fontSize: 16, color: '#555' }} data-testid="kiosk-estimate-interval">
+            {t('queue.prediction.interval', estimateMinutes(issued.estimate))}
+          </div>
+        )}
+        <div style={{ fontSize: 14, color: '#888' }} data-testid="kiosk-estimate-basis">
+          {issued.estimate
+            ? `${isLearned(issued.estimate) ? t('queue.prediction.basisLearned') : t('queue.prediction.basisFormula')} · `
+            : ''}
+          {t('queue.estimateNote')}
+        </div>
         {qr && (
           <div style={{ marginTop: 16 }}>
             <img

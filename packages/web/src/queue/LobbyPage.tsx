@@ -1,12 +1,12 @@
 import { App, Button, Card, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, describeError } from '../shell/api.ts';
+import { EChart, type EChartOption } from '../shell/EChart.tsx';
 import {
   apiPut,
   formatClock,
   formatDuration,
-  formatEstimate,
   isCounterState,
   isTicketStatus,
   type LobbyCounter,
@@ -16,6 +16,7 @@ import {
   type TicketDetail,
 } from './api.ts';
 import { useQueueBranch } from './branch.tsx';
+import { estimateMinutes, isLearned, WaitEstimateView } from './WaitEstimate.tsx';
 
 const REFRESH_MS = 5_000;
 
@@ -141,15 +142,28 @@ export function LobbyPage() {
             },
             {
               title: t('queue.lobby.predicted'),
-              width: 240,
+              width: 300,
               render: (_, s) => (
-                <span title={`${t('queue.estimateNote')} (${s.estimate.method})`}>
-                  {formatEstimate(s.estimate, t)}
-                </span>
+                <Space size={6} wrap>
+                  <WaitEstimateView estimate={s.estimate} testId={`lobby-estimate-${s.code}`} />
+                  <Tag
+                    color={isLearned(s.estimate) ? 'blue' : 'default'}
+                    title={
+                      isLearned(s.estimate)
+                        ? t('queue.prediction.basisLearned')
+                        : t('queue.prediction.basisFormula')
+                    }
+                  >
+                    {isLearned(s.estimate)
+                      ? t('queue.prediction.methodLearned')
+                      : t('queue.prediction.methodFormula')}
+                  </Tag>
+                </Space>
               ),
             },
           ]}
         />
+        {services.length > 0 && <PredictionChart services={services} locale={locale} />}
       </Card>
       <Card title={t('queue.lobby.counters')}>
         <Table<LobbyCounter>
@@ -334,5 +348,71 @@ export function LobbyPage() {
         />
       </Modal>
     </Space>
+  );
+}
+
+/**
+ * Predicted wait of a new ticket per service as a range: an invisible bar up to the interval's
+ * lower bound, a dark one up to the prediction, a light one up to the upper bound.
+ */
+function PredictionChart({
+  services,
+  locale,
+}: {
+  readonly services: readonly LobbyService[];
+  readonly locale: string;
+}) {
+  const { t } = useTranslation();
+  const option = useMemo((): EChartOption => {
+    const rows = [...services].reverse();
+    const minutes = rows.map((s) => estimateMinutes(s.estimate));
+    return {
+      grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        formatter: (params: unknown) => {
+          const first = (params as { dataIndex: number }[])[0];
+          const m = first ? minutes[first.dataIndex] : undefined;
+          const s = first ? rows[first.dataIndex] : undefined;
+          if (!m || !s) return '';
+          return `${serviceName(s, locale)}<br/>${t('queue.prediction.about', { n: m.point })} ${t(
+            'queue.prediction.range',
+            { lower: m.lower, upper: m.upper },
+          )}`;
+        },
+      },
+      xAxis: { type: 'value', name: t('queue.minutes', { n: '' }).trim(), minInterval: 1 },
+      yAxis: { type: 'category', data: rows.map((s) => serviceName(s, locale)) },
+      series: [
+        {
+          name: t('queue.prediction.lower'),
+          type: 'bar',
+          stack: 'wait',
+          itemStyle: { color: 'transparent' },
+          data: minutes.map((m) => m.lower),
+        },
+        {
+          name: t('queue.prediction.toPoint'),
+          type: 'bar',
+          stack: 'wait',
+          itemStyle: { color: '#1d4ed8' },
+          data: minutes.map((m) => m.point - m.lower),
+        },
+        {
+          name: t('queue.prediction.toUpper'),
+          type: 'bar',
+          stack: 'wait',
+          itemStyle: { color: '#93c5fd' },
+          data: minutes.map((m) => m.upper - m.point),
+        },
+      ],
+    };
+  }, [services, locale, t]);
+  return (
+    <div style={{ marginTop: 12 }} data-testid="lobby-prediction-chart">
+      <Typography.Text type="secondary">{t('queue.prediction.chart')}</Typography.Text>
+      <EChart option={option} height={40 + services.length * 36} label={t('queue.prediction.chart')} />
+    </div>
   );
 }

@@ -3,8 +3,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError, api, describeError } from '../shell/api.ts';
-import { formatClock, formatEstimate, isTicketStatus, type TicketStatusView } from './api.ts';
+import { formatClock, isTicketStatus, type TicketStatusView } from './api.ts';
 import { PublicPage } from './PublicPage.tsx';
+import { estimateMinutes, isLearned, WaitEstimateView } from './WaitEstimate.tsx';
 
 const POLL_MS = 3_000;
 
@@ -117,10 +118,28 @@ export function TicketStatusPage() {
             <div style={row}>
               <span>{t('queue.kiosk.predictedWait')}</span>
               <strong style={{ fontSize: 20 }} data-testid="status-estimate">
-                {formatEstimate(view.estimate, t)}
+                <WaitEstimateView
+                  estimate={view.estimate}
+                  testId="status-estimate-value"
+                  pointStyle={{ fontSize: 28 }}
+                  rangeStyle={{ fontSize: 16, fontWeight: 400 }}
+                />
               </strong>
             </div>
-            <div style={{ color: '#888', fontSize: 12 }}>{t('queue.estimateNote')}</div>
+            {view.estimate && (
+              <div
+                style={{ color: '#555', fontSize: 14, padding: '4px 0' }}
+                data-testid="status-estimate-interval"
+              >
+                {t('queue.prediction.interval', estimateMinutes(view.estimate))}
+              </div>
+            )}
+            <div style={{ color: '#888', fontSize: 12 }} data-testid="status-estimate-basis">
+              {view.estimate
+                ? `${isLearned(view.estimate) ? t('queue.prediction.basisLearned') : t('queue.prediction.basisFormula')} · `
+                : ''}
+              {t('queue.estimateNote')}
+            </div>
           </div>
         )}
         <div style={{ textAlign: 'center', color: '#999', fontSize: 12 }}>
