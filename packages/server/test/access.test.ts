@@ -121,6 +121,9 @@ describe.each(engines)('access control on %s', (engine) => {
       '/api/v1/customers/imports/:id': importRes.json().id,
       '/api/v1/customers/:id': bCustomer?.id as string,
       '/api/v1/org-units/:id': await orgIdByCode(env, 'BJ-HD'),
+      // Case-engine settings and calendars are addressed by org unit.
+      '/api/v1/sla/config/units/:id': await orgIdByCode(env, 'BJ-HD'),
+      '/api/v1/sla/calendars/units/:id': await orgIdByCode(env, 'BJ-HD'),
       '/api/v1/staff/:id': await userIdByName(env, 'bj-hd.teller1'),
       '/api/v1/cases/:id': (
         await call(env, 'POST', '/api/v1/cases', {
@@ -144,6 +147,9 @@ describe.each(engines)('access control on %s', (engine) => {
       'PATCH /api/v1/staff/:id': { displayName: '越权' },
       'POST /api/v1/staff/:id/password': { password: 'Cross-branch-2026' },
       'POST /api/v1/cases/:id/actions': { type: 'acknowledge' },
+      'PUT /api/v1/sla/config/units/:id': { expectedVersion: 0, override: {} },
+      'PUT /api/v1/sla/calendars/units/:id': { expectedVersion: 0, change: { action: 'inherit' } },
+      'POST /api/v1/sla/calendars/units/:id/import': { ics: 'BEGIN:VCALENDAR', expectedVersion: 0 },
       'POST /api/v1/cases/:id/compensations/:compensationId/decline': { reason: 'cross-branch attempt' },
     };
     const withId = env.app.routes.filter((r) => r.url.includes(':id'));

@@ -1,25 +1,68 @@
 import {
   AppError,
   BUILT_IN_CALENDARS,
+  type CalendarDiff,
+  type CalendarImportMode,
   calendarFromICalendar,
+  diffCalendars,
+  importICalendarInto,
   type TBusinessCalendar,
   ZBusinessCalendar,
 } from '@serviceloop/domain';
-import { eq } from 'drizzle-orm';
-import { type AuditActor, appendAudit } from '../audit/service.ts';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { type AuditActor, appendAudit, auditActor } from '../audit/service.ts';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
-import { businessCalendars } from '../db/schema-cases.ts';
+import { businessCalendars, caseUnitCalendarVersions } from '../db/schema-cases.ts';
+import { appendEvents } from '../events/outbox.ts';
+import type { Actor } from '../identity/actor.ts';
+import { newId } from '../ids.ts';
+import { getOrgUnitInScope } from '../org/service.ts';
+import { type ChainUnit, unitChain } from './config-units.ts';
 
-/** The calendar a new case uses when its org unit names none (the demo bank is mainland China). */
+/** The calendar of a unit when neither it nor any unit above it has one (the demo bank is mainland China). */
 export const DEFAULT_CASE_CALENDAR = 'cn-2026';
 
 export const ZCalendarName = ZBusinessCalendar.shape.id;
 
-/** A built-in calendar by id (cn-2026, uk-ew-2026, us-federal-2026) or an imported one by name. */
+/**
+ * Calendar references, as stored on cases and clocks:
+ *  - a built-in id (`cn-2026`, `uk-ew-2026`, `us-federal-2026`);
+ *  - `unit:<orgUnitId>@<version>`: one version of an org unit's own calendar (never changes);
+ *  - any other name: a calendar imported by `serviceloop calendar import --name`.
+ */
+const UNIT_REF = /^unit:([0-9a-f-]{36})@(\d+)$/i;
+
+export function unitCalendarRef(orgUnitId: string, version: number): string {
+  return `unit:${orgUnitId}@${version}`;
+}
+
+// Unit calendar versions never change once written: parse each once.
+const pinned = new Map<string, TBusinessCalendar>();
+const PINNED_MAX = 500;
+
+async function loadPinned(db: Executor, ref: string, unitId: string, version: number) {
+  const hit = pinned.get(ref);
+  if (hit) return hit;
+  const [row] = await db
+    .select({ calendar: caseUnitCalendarVersions.calendar })
+    .from(caseUnitCalendarVersions)
+    .where(
+      and(eq(caseUnitCalendarVersions.orgUnitId, unitId), eq(caseUnitCalendarVersions.version, version)),
+    );
+  if (!row?.calendar) return undefined;
+  const calendar = ZBusinessCalendar.parse(row.calendar);
+  if (pinned.size >= PINNED_MAX) pinned.clear();
+  pinned.set(ref, calendar);
+  return calendar;
+}
+
+/** A built-in calendar by id, a unit calendar version by reference, or an imported one by name. */
 export async function findCalendar(db: Executor, name: string): Promise<TBusinessCalendar | undefined> {
   const builtIn = BUILT_IN_CALENDARS[name];
   if (builtIn) return builtIn;
+  const unit = UNIT_REF.exec(name);
+  if (unit) return loadPinned(db, name, String(unit[1]), Number(unit[2]));
   const [row] = await db
     .select({ calendar: businessCalendars.calendar })
     .from(businessCalendars)
@@ -96,6 +139,8 @@ export async function importCalendar(
 ): Promise<{ summary: CalendarSummary; warnings: string[] }> {
   const name = ZCalendarName.parse(input.name);
   if (BUILT_IN_CALENDARS[name]) throw new AppError('conflict', `${name} is a built-in calendar`);
+  if (name.startsWith('unit:'))
+    throw new AppError('validation_failed', 'Names starting with unit: are reserved');
   const { calendar, warnings } = calendarFromICalendar(input.ics, {
     id: name,
     name,
@@ -121,4 +166,339 @@ export async function importCalendar(
     });
   });
   return { summary: summary(name, 'imported', calendar), warnings };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calendars per org unit: a unit has its own calendar (versioned) or inherits the nearest one above.
+
+type CalendarVersionRow = typeof caseUnitCalendarVersions.$inferSelect;
+
+async function latestCalendarVersions(db: Executor, unitIds: readonly string[]) {
+  const map = new Map<string, CalendarVersionRow>();
+  if (unitIds.length === 0) return map;
+  const rows = await db
+    .select()
+    .from(caseUnitCalendarVersions)
+    .where(
+      and(
+        inArray(caseUnitCalendarVersions.orgUnitId, [...unitIds]),
+        sql`${caseUnitCalendarVersions.version} = (select max(w.version) from case_unit_calendar_versions w
+          where w.org_unit_id = ${caseUnitCalendarVersions.orgUnitId})`,
+      ),
+    );
+  for (const r of rows) map.set(r.orgUnitId, r);
+  return map;
+}
+
+export interface EffectiveCalendar {
+  /** What cases and clocks store: a unit version reference or a built-in id. */
+  readonly ref: string;
+  readonly calendar: TBusinessCalendar;
+  /** The unit whose calendar this is; null for the built-in default. */
+  readonly sourceUnitId: string | null;
+  readonly version: number;
+}
+
+function effectiveFrom(
+  chain: readonly ChainUnit[],
+  latest: ReadonlyMap<string, CalendarVersionRow>,
+): EffectiveCalendar {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const unit = chain[i] as ChainUnit;
+    const row = latest.get(unit.id);
+    if (row?.calendar) {
+      const ref = unitCalendarRef(unit.id, row.version);
+      const calendar = pinned.get(ref) ?? ZBusinessCalendar.parse(row.calendar);
+      pinned.set(ref, calendar);
+      return { ref, calendar, sourceUnitId: unit.id, version: row.version };
+    }
+  }
+  return {
+    ref: DEFAULT_CASE_CALENDAR,
+    calendar: BUILT_IN_CALENDARS[DEFAULT_CASE_CALENDAR] as TBusinessCalendar,
+    sourceUnitId: null,
+    version: 0,
+  };
+}
+
+/** The calendar in force for a unit now: its own, else the nearest unit's above, else the built-in default. */
+export async function resolveUnitCalendar(db: Executor, unitId: string): Promise<EffectiveCalendar> {
+  const chain = await unitChain(db, unitId);
+  return effectiveFrom(
+    chain,
+    await latestCalendarVersions(
+      db,
+      chain.map((u) => u.id),
+    ),
+  );
+}
+
+export interface UnitCalendarVersion {
+  readonly version: number;
+  readonly own: boolean;
+  readonly source: string;
+  readonly changes: Record<string, unknown>;
+  readonly warnings: string[];
+  readonly note: string | null;
+  readonly createdByName: string | null;
+  readonly createdAt: string;
+}
+
+export interface UnitCalendarView {
+  readonly orgUnit: { id: string; name: string; nameEn: string | null; kind: string; timeZone: string };
+  /** The unit's own latest version number (0 when it never had one). */
+  readonly version: number;
+  readonly own: boolean;
+  readonly effective: {
+    readonly ref: string;
+    readonly source: 'own' | 'inherited' | 'built_in';
+    readonly sourceUnit: { id: string; name: string; nameEn: string | null } | null;
+    readonly version: number;
+    readonly calendar: TBusinessCalendar;
+  };
+  readonly history: UnitCalendarVersion[];
+  readonly builtIns: string[];
+}
+
+export async function getUnitCalendar(
+  ctx: ServerContext,
+  actor: Actor,
+  unitId: string,
+): Promise<UnitCalendarView> {
+  await getOrgUnitInScope(ctx.db, actor, unitId);
+  return unitCalendarView(ctx.db, unitId);
+}
+
+async function unitCalendarView(db: Executor, unitId: string): Promise<UnitCalendarView> {
+  const chain = await unitChain(db, unitId);
+  const unit = chain[chain.length - 1] as ChainUnit;
+  const latest = await latestCalendarVersions(
+    db,
+    chain.map((u) => u.id),
+  );
+  const effective = effectiveFrom(chain, latest);
+  const history = await db
+    .select()
+    .from(caseUnitCalendarVersions)
+    .where(eq(caseUnitCalendarVersions.orgUnitId, unitId))
+    .orderBy(desc(caseUnitCalendarVersions.version));
+  const source = chain.find((u) => u.id === effective.sourceUnitId);
+  return {
+    orgUnit: { id: unit.id, name: unit.name, nameEn: unit.nameEn, kind: unit.kind, timeZone: unit.timeZone },
+    version: history[0]?.version ?? 0,
+    own: effective.sourceUnitId === unit.id,
+    effective: {
+      ref: effective.ref,
+      source:
+        effective.sourceUnitId === null
+          ? 'built_in'
+          : effective.sourceUnitId === unit.id
+            ? 'own'
+            : 'inherited',
+      sourceUnit: source ? { id: source.id, name: source.name, nameEn: source.nameEn } : null,
+      version: effective.version,
+      calendar: effective.calendar,
+    },
+    history: history.map((h) => ({
+      version: h.version,
+      own: h.calendar !== null,
+      source: h.source,
+      changes: h.changes as Record<string, unknown>,
+      warnings: h.warnings as string[],
+      note: h.note,
+      createdByName: h.createdByName,
+      createdAt: h.createdAt.toISOString(),
+    })),
+    builtIns: Object.keys(BUILT_IN_CALENDARS),
+  };
+}
+
+/** A compact record of a diff for the history (counts and the first dates). */
+function changesOf(diff: CalendarDiff): Record<string, unknown> {
+  const dates = (xs: readonly { date: string }[]) => xs.slice(0, 40).map((x) => x.date);
+  return {
+    changedDays: diff.changedDays,
+    holidaysAdded: dates(diff.holidaysAdded),
+    holidaysRemoved: dates(diff.holidaysRemoved),
+    makeUpAdded: dates(diff.makeUpAdded),
+    makeUpRemoved: dates(diff.makeUpRemoved),
+    renamed: diff.renamed.length,
+    timeZone: diff.timeZone,
+    weeklyHoursChanged: diff.weeklyHoursChanged,
+  };
+}
+
+export type CalendarChange =
+  | { readonly action: 'set'; readonly calendar: Omit<TBusinessCalendar, 'id'> }
+  | { readonly action: 'copy'; readonly from: string }
+  | { readonly action: 'inherit' };
+
+export interface CalendarChangeResult {
+  readonly applied: boolean;
+  readonly diff: CalendarDiff;
+  readonly warnings: string[];
+  readonly years: number[];
+  readonly view: UnitCalendarView;
+}
+
+interface Proposal {
+  readonly next: TBusinessCalendar | null;
+  readonly source: string;
+  readonly warnings: string[];
+  readonly years: number[];
+}
+
+/**
+ * Changes a unit's calendar: a new version (never an update), audited and evented, in one
+ * transaction. `expectedVersion` is the unit's own version the caller saw (409 otherwise).
+ * With `dryRun` nothing is stored: the answer is the preview of what would change.
+ */
+async function changeUnitCalendar(
+  ctx: ServerContext,
+  actor: Actor,
+  unitId: string,
+  input: { readonly expectedVersion: number; readonly note?: string | undefined; readonly dryRun: boolean },
+  propose: (current: EffectiveCalendar, unit: ChainUnit) => Proposal,
+): Promise<CalendarChangeResult> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await getOrgUnitInScope(tx, actor, unitId);
+    if (!input.dryRun) {
+      // One writer per unit at a time; the version check below then sees the latest.
+      await tx.execute(sql`select 1 from org_units where id = ${row.id} for update`);
+    }
+    const chain = await unitChain(tx, unitId);
+    const unit = chain[chain.length - 1] as ChainUnit;
+    const latest = await latestCalendarVersions(
+      tx,
+      chain.map((u) => u.id),
+    );
+    const current = effectiveFrom(chain, latest);
+    const ownVersion = latest.get(unit.id)?.version ?? 0;
+    if (!input.dryRun && ownVersion !== input.expectedVersion) {
+      throw new AppError(
+        'conflict',
+        `The calendar changed meanwhile (now version ${ownVersion}); reload and retry`,
+      );
+    }
+    const proposal = propose(current, unit);
+    const inherited = effectiveFrom(chain.slice(0, -1), latest);
+    const after = proposal.next ?? inherited.calendar;
+    const diff = diffCalendars(current.calendar, after);
+    if (input.dryRun) {
+      return {
+        applied: false,
+        diff,
+        warnings: proposal.warnings,
+        years: proposal.years,
+        view: await unitCalendarView(tx, unitId),
+      };
+    }
+    const now = ctx.clock();
+    const version = ownVersion + 1;
+    const changes = changesOf(diff);
+    await tx.insert(caseUnitCalendarVersions).values({
+      id: newId(),
+      orgUnitId: unit.id,
+      version,
+      calendar: proposal.next,
+      source: proposal.source,
+      changes,
+      warnings: proposal.warnings,
+      note: input.note ?? null,
+      createdBy: actor.userId,
+      createdByName: actor.displayName,
+      createdAt: now,
+    });
+    const details = { version, source: proposal.source, ...changes, note: input.note ?? null };
+    await appendAudit(tx, ctx.clock, auditActor(actor), {
+      action: 'case.calendar_changed',
+      orgUnitId: unit.id,
+      targetType: 'business_calendar',
+      targetId: unitCalendarRef(unit.id, version),
+      details,
+    });
+    await appendEvents(tx, ctx.clock, [
+      {
+        type: 'case.calendar_changed',
+        orgUnitId: unit.id,
+        aggregateType: 'org_unit',
+        aggregateId: unit.id,
+        actorId: actor.userId,
+        payload: details,
+      },
+    ]);
+    return {
+      applied: true,
+      diff,
+      warnings: proposal.warnings,
+      years: proposal.years,
+      view: await unitCalendarView(tx, unitId),
+    };
+  });
+}
+
+function unitCalendarId(unit: ChainUnit): string {
+  return `unit-${unit.code.toLowerCase()}`.slice(0, 64);
+}
+
+/** Sets, copies in, or drops (back to inheriting) a unit's own calendar. */
+export async function setUnitCalendar(
+  ctx: ServerContext,
+  actor: Actor,
+  unitId: string,
+  change: CalendarChange,
+  input: { readonly expectedVersion: number; readonly note?: string | undefined; readonly dryRun: boolean },
+): Promise<CalendarChangeResult> {
+  let copied: TBusinessCalendar | undefined;
+  if (change.action === 'copy') copied = await loadCalendar(ctx.db, change.from);
+  return changeUnitCalendar(ctx, actor, unitId, input, (_current, unit) => {
+    // Head office "inherits" the built-in default.
+    if (change.action === 'inherit') return { next: null, source: 'inherit', warnings: [], years: [] };
+    const base = change.action === 'copy' ? (copied as TBusinessCalendar) : { id: '', ...change.calendar };
+    const parsed = ZBusinessCalendar.safeParse({ ...base, id: unitCalendarId(unit) });
+    if (!parsed.success) {
+      throw new AppError('validation_failed', 'The calendar is invalid', {
+        issues: parsed.error.issues.map((i) => ({
+          path: `calendar.${i.path.join('.')}`,
+          message: i.message,
+        })),
+      });
+    }
+    return {
+      next: parsed.data,
+      source: change.action === 'copy' ? `copy:${change.from}` : 'edit',
+      warnings: [],
+      years: [...(parsed.data.coveredYears ?? [])],
+    };
+  });
+}
+
+/**
+ * Imports iCalendar text into a unit's calendar: with `dryRun` the preview (days added and
+ * removed, make-up days marked), else a new version. A unit that inherits starts from the
+ * calendar it inherits, so the import adds to what it had.
+ */
+export async function importUnitCalendar(
+  ctx: ServerContext,
+  actor: Actor,
+  unitId: string,
+  input: {
+    readonly ics: string;
+    readonly fileName?: string | undefined;
+    readonly mode: CalendarImportMode;
+    readonly expectedVersion: number;
+    readonly note?: string | undefined;
+    readonly dryRun: boolean;
+  },
+): Promise<CalendarChangeResult> {
+  return changeUnitCalendar(ctx, actor, unitId, input, (current, unit) => {
+    const base = { ...current.calendar, id: unitCalendarId(unit) };
+    const result = importICalendarInto(base, input.ics, input.mode);
+    return {
+      next: result.calendar,
+      source: `ics:${(input.fileName ?? 'upload.ics').slice(0, 200)}`,
+      warnings: result.warnings,
+      years: result.years,
+    };
+  });
 }

@@ -3,8 +3,7 @@ import {
   type CaseServiceLevel,
   type ClockSchedule,
   clockSchedule,
-  DEFAULT_CN_SLA_POLICY,
-  DEFAULT_ESCALATION_POLICY,
+  DEFAULT_CASE_CONFIG,
   type PolicyClockRole,
   policyClocks,
   refreshClock,
@@ -15,11 +14,13 @@ import {
   type TAppliedExtension,
   type TBusinessCalendar,
   type TCase,
+  type TCaseConfig,
   type TCaseEvent,
   type TClockDefinition,
   type TClockState,
   type TEscalationPolicy,
   type TPause,
+  type TSlaPreset,
   ZClockDefinition,
   ZEscalationPolicy,
 } from '@serviceloop/domain';
@@ -27,6 +28,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { caseSlaClocks, caseSlaNotifications } from '../db/schema-cases.ts';
 import { newId } from '../ids.ts';
+import { caseConfigOf } from './config.ts';
 import { extensionsFromJson, pausesFromJson } from './records.ts';
 
 export type ClockRow = typeof caseSlaClocks.$inferSelect;
@@ -35,19 +37,35 @@ export type ClockRole = PolicyClockRole | 'review_decision';
 /** Clocks that a case pause (waiting for the customer, external appraisal) holds. */
 const PAUSABLE: readonly string[] = ['acknowledgement', 'first_response', 'resolution', 'review_decision'];
 
-export const SLA_POLICY = DEFAULT_CN_SLA_POLICY;
+/** The code default policy (the seed); the engine reads the stored configuration (./config.ts). */
+export const SLA_POLICY = DEFAULT_CASE_CONFIG.policy;
 
-/** The policy rule for a case: type × severity × service level. */
-export function policyFor(c: TCase): {
+/**
+ * The policy rule for a case (type × severity × service level) under the configuration the
+ * case was opened under; a rule without its own escalation chain uses the configured default.
+ */
+export function policyFor(
+  c: TCase,
+  config: TCaseConfig = DEFAULT_CASE_CONFIG,
+): {
   clocks: Partial<Record<PolicyClockRole, TClockDefinition>>;
   escalation: TEscalationPolicy;
 } {
-  const { rule, clocks } = policyClocks(SLA_POLICY, {
-    caseType: c.type,
-    severity: (c.complaint?.severity ?? 'medium') as Severity,
-    serviceLevel: (c.complaint?.serviceLevel ?? 'unrated') as CaseServiceLevel,
-  });
-  return { clocks, escalation: rule.escalation ?? DEFAULT_ESCALATION_POLICY };
+  const { rule, clocks } = policyClocks(
+    config.policy,
+    {
+      caseType: c.type,
+      severity: (c.complaint?.severity ?? 'medium') as Severity,
+      serviceLevel: (c.complaint?.serviceLevel ?? 'unrated') as CaseServiceLevel,
+    },
+    config.presets,
+  );
+  return { clocks, escalation: rule.escalation ?? config.escalation };
+}
+
+/** A preset as configured (an edited copy), else the built-in of that name. */
+export function presetOf(config: TCaseConfig, name: string): TSlaPreset | string {
+  return config.presets.find((p) => p.name === name) ?? name;
 }
 
 export function clockStateOf(row: ClockRow, fired: readonly string[]): TClockState {
@@ -189,8 +207,9 @@ export async function startCaseClocks(
   calendarId: string,
   calendar: TBusinessCalendar,
   now: Date,
+  config: TCaseConfig = DEFAULT_CASE_CONFIG,
 ): Promise<void> {
-  const { clocks, escalation } = policyFor(c);
+  const { clocks, escalation } = policyFor(c, config);
   for (const role of ['acknowledgement', 'first_response', 'resolution'] as const) {
     const definition = clocks[role];
     if (!definition) continue;
@@ -233,7 +252,9 @@ export async function applyEventsToClocks(
   const stop = async (ls: readonly LoadedClock[]) => {
     for (const l of ls) await save(tx, l, stopClock(l.state, now), calendar, now);
   };
-  const { clocks, escalation } = policyFor(after);
+  // The configuration the case was opened under: a policy changed since does not reach it.
+  const config = await caseConfigOf(tx, after.id);
+  const { clocks, escalation } = policyFor(after, config);
   for (const e of events) {
     switch (e.type) {
       case 'case.acknowledged':
@@ -277,7 +298,7 @@ export async function applyEventsToClocks(
             caseId: after.id,
             role: 'review_decision',
             clockKey: `${after.id}:review_decision`,
-            definition: resolveClock('cn-nfra-2020', 'review_decision'),
+            definition: resolveClock(presetOf(config, 'cn-nfra-2020'), 'review_decision'),
             calendarId,
             calendar,
             policy: escalation,
@@ -387,7 +408,8 @@ export async function extendResolutionClock(
     if (definition.name !== 'decision') {
       throw new AppError('invalid_state', 'Only the 15-day decision period can be extended to 30 days');
     }
-    definition = resolveClock('cn-nfra-2020', 'decision_extended');
+    const config = await caseConfigOf(tx, after.id);
+    definition = resolveClock(presetOf(config, 'cn-nfra-2020'), 'decision_extended');
   } else {
     if (definition.name !== 'decision_extended' || extensions.some((e) => e.id === 'further_30_approved')) {
       throw new AppError('invalid_state', 'The further 30 days follow the 30-day extension, once');

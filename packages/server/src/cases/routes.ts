@@ -6,6 +6,7 @@ import { scopePathFor } from '../http/scope.ts';
 import type { Actor } from '../identity/actor.ts';
 import { listApprovals, listSlaAlerts } from './approvals.ts';
 import { listCalendars, loadCalendar } from './calendars.ts';
+import { caseConfigRoutes } from './config-routes.ts';
 import {
   ZApproval,
   ZCaseActionResult,
@@ -47,6 +48,7 @@ const ZScopeQuery = z.strictObject({
 /** Routes of the case engine (issue #5): complaints, support and internal requests. */
 export function caseRoutes(ctx: ServerContext): AnyRoute[] {
   return [
+    ...caseConfigRoutes(ctx),
     defineRoute({
       method: 'GET',
       url: '/api/v1/cases',

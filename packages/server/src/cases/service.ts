@@ -29,16 +29,17 @@ import { appendEvents } from '../events/outbox.ts';
 import { type Actor, assertInScope } from '../identity/actor.ts';
 import { newId } from '../ids.ts';
 import { getOrgUnitInScope } from '../org/service.ts';
-import { DEFAULT_CASE_CALENDAR, loadCalendar } from './calendars.ts';
+import { loadCalendar, resolveUnitCalendar } from './calendars.ts';
 import {
   applyEventsToClocks,
   type ExtensionStep,
   extendResolutionClock,
   loadCaseClocks,
+  presetOf,
   riskOf,
-  SLA_POLICY,
   startCaseClocks,
 } from './clocks.ts';
+import { authorityFor, caseConfigOf, resolveUnitConfig, snapshotConfig } from './config.ts';
 import type {
   TCaseActionResult,
   TCaseDetail,
@@ -269,18 +270,25 @@ async function insertCase(
     const { compensation, ...request } = input;
     let c = newCase(request, { id: newId(), number }, now);
     const events: TCaseEvent[] = [];
+    // The unit's configuration and calendar in force now; the case keeps both (snapshot, calendar version).
+    const [{ resolved }, unitCalendar] = await Promise.all([
+      resolveUnitConfig(tx, unit.id),
+      resolveUnitCalendar(tx, unit.id),
+    ]);
     if (compensation) {
       const result = transition(
         c,
         { type: 'offer_compensation', amount: compensation.amount, reason: compensation.reason },
         caseActorOf(actor),
         now,
+        { compensationAuthority: await authorityFor(tx, actor, unit.id) },
       );
       if (!result.ok) throw result.error;
       c = result.case;
       events.push(...result.events);
     }
-    const calendar = await loadCalendar(tx, DEFAULT_CASE_CALENDAR);
+    const { ref: calendarId, calendar } = unitCalendar;
+    const configSnapshotId = await snapshotConfig(tx, resolved, now);
     await tx.insert(cases).values({
       id: c.id,
       number,
@@ -290,15 +298,16 @@ async function insertCase(
       contact,
       orgUnitId: unit.id,
       createdBy: actor.userId,
-      slaPolicyId: SLA_POLICY.id,
-      calendarId: DEFAULT_CASE_CALENDAR,
+      slaPolicyId: resolved.config.policy.id,
+      calendarId,
+      configSnapshotId,
       receivedAt: now,
       createdAt: now,
       idempotencyKey: idempotencyKey ?? null,
       ...projection(c, now),
     });
-    await startCaseClocks(tx, c, DEFAULT_CASE_CALENDAR, calendar, now);
-    await applyEventsToClocks(tx, c, events, DEFAULT_CASE_CALENDAR, calendar, now);
+    await startCaseClocks(tx, c, calendarId, calendar, now, resolved.config);
+    await applyEventsToClocks(tx, c, events, calendarId, calendar, now);
     const created: TCaseEvent = {
       type: 'case.created',
       caseId: c.id,
@@ -318,9 +327,9 @@ async function insertCase(
 /** End of the window in which the customer may ask for a review (cn-nfra-2020 review_request). */
 async function reviewDeadline(db: Executor, row: CaseRow, c: TCase): Promise<Date | undefined> {
   if (c.type !== 'complaint' || !c.decisionAt) return undefined;
-  const calendar = await loadCalendar(db, row.calendarId);
+  const [calendar, config] = await Promise.all([loadCalendar(db, row.calendarId), caseConfigOf(db, row.id)]);
   return computeClockDue({
-    definition: resolveClock('cn-nfra-2020', 'review_request'),
+    definition: resolveClock(presetOf(config, 'cn-nfra-2020'), 'review_request'),
     receivedAt: c.decisionAt,
     calendar,
   }).due;
@@ -347,6 +356,7 @@ export async function actOnCase(
     const deadline = await reviewDeadline(tx, row, before);
     const result = transition(before, action, caseActorOf(actor), now, {
       ...(deadline ? { reviewRequestDeadline: deadline } : {}),
+      compensationAuthority: await authorityFor(tx, actor, row.orgUnitId),
     });
     if (!result.ok) throw result.error;
     const after = result.case;

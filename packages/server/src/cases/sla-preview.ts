@@ -1,10 +1,17 @@
 import {
   AppError,
+  computeClockDue,
   computePresetDues,
   DEFAULT_CALENDAR_FOR_PRESET,
   localInstant,
+  PolicyClockRoles,
+  policyClocks,
   type TBusinessCalendar,
+  type TCaseConfig,
   toZonedDateTime,
+  ZCaseServiceLevel,
+  ZCaseType,
+  ZSeverity,
 } from '@serviceloop/domain';
 import { z } from 'zod';
 
@@ -88,5 +95,75 @@ export async function previewDues(
       due: d.detail.due.toISOString(),
       lastDay: d.detail.lastDay,
     })),
+  };
+}
+
+export const ZPolicyPreviewQuery = z.strictObject({
+  caseType: ZCaseType.default('complaint'),
+  severity: ZSeverity.default('medium'),
+  serviceLevel: ZCaseServiceLevel.default('unrated'),
+  /** When the case is received: ISO 8601, or local time in the unit calendar's zone; default now. */
+  received: z.string().trim().min(10).max(40).optional(),
+});
+export type TPolicyPreviewQuery = z.infer<typeof ZPolicyPreviewQuery>;
+
+export const ZPolicyPreview = z.object({
+  policyId: z.string(),
+  ruleId: z.string(),
+  calendar: z.object({ ref: z.string(), name: z.string(), timeZone: z.string() }),
+  receivedAt: z.string(),
+  clocks: z.array(
+    z.object({
+      role: z.string(),
+      name: z.string(),
+      label: z.string(),
+      labelZh: z.string().nullable(),
+      mode: z.string(),
+      amount: z.number(),
+      due: z.string(),
+      lastDay: z.string().nullable(),
+    }),
+  ),
+});
+export type TPolicyPreview = z.infer<typeof ZPolicyPreview>;
+
+/**
+ * The due times a new case would get under a configuration and a calendar — what the engine
+ * computes at intake, for the admin screens ("a complaint received now would be due …").
+ */
+export function previewPolicy(
+  config: TCaseConfig,
+  calendar: { readonly ref: string; readonly calendar: TBusinessCalendar },
+  query: TPolicyPreviewQuery,
+  now: Date,
+): TPolicyPreview {
+  const receivedAt = query.received ? parseReceived(query.received, calendar.calendar.timeZone) : now;
+  const { rule, clocks } = policyClocks(
+    config.policy,
+    { caseType: query.caseType, severity: query.severity, serviceLevel: query.serviceLevel },
+    config.presets,
+  );
+  return {
+    policyId: config.policy.id,
+    ruleId: rule.id,
+    calendar: { ref: calendar.ref, name: calendar.calendar.name, timeZone: calendar.calendar.timeZone },
+    receivedAt: receivedAt.toISOString(),
+    clocks: PolicyClockRoles.flatMap((role) => {
+      const definition = clocks[role];
+      if (!definition) return [];
+      const detail = computeClockDue({ definition, receivedAt, calendar: calendar.calendar });
+      return [
+        {
+          role,
+          name: definition.name,
+          label: definition.label,
+          labelZh: definition.labelZh ?? null,
+          mode: definition.mode,
+          amount: definition.amount,
+          due: detail.due.toISOString(),
+          lastDay: detail.lastDay,
+        },
+      ];
+    }),
   };
 }
