@@ -13,6 +13,7 @@ import {
 import { seedQueueDemo } from '@serviceloop/server/queue/seed';
 import { Command, CommanderError } from 'commander';
 import { registerBacktest } from './commands/backtest.ts';
+import { registerSimulate } from './commands/simulate.ts';
 import { registerCalendar, registerSla } from './commands/sla.ts';
 import { withContext } from './context.ts';
 
@@ -99,6 +100,7 @@ export function buildProgram(): Command {
     });
 
   registerBacktest(program);
+  registerSimulate(program);
   registerSla(program);
   registerCalendar(program);
   return program;
