@@ -1,3 +1,4 @@
+import { defaultBranchQueuePolicy } from '@serviceloop/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestEnv, engines, orgIdByCode, signInAs, type TestEnv } from './harness.ts';
 
@@ -31,9 +32,21 @@ describe.each(engines)('queue routes are scoped to the caller’s branch on %s',
       headers: { 'content-type': 'text/csv' },
     });
     const jobId = job.json().id as string;
+    const notice = await call(env, 'POST', `/api/v1/branches/${hd}/notices`, {
+      session: hdManager,
+      payload: { textZh: 'ATM 2 暂停服务' },
+    });
+    const noticeId = notice.json().id as string;
 
     const intruder = await signInAs(env, 'bj-cy.manager');
-    const ids: Record<string, string> = { branchId: hd, counterId, ticketId, jobId };
+    const ids: Record<string, string> = {
+      branchId: hd,
+      counterId,
+      ticketId,
+      jobId,
+      noticeId,
+      serviceCode: 'cash',
+    };
     const bodies: Record<string, unknown> = {
       pause: { reason: '越权' },
       skills: { skills: ['cash'] },
@@ -41,13 +54,17 @@ describe.each(engines)('queue routes are scoped to the caller’s branch on %s',
       transfer: { serviceCode: 'personal' },
       triage: { note: '越权' },
       finish: { outcome: 'completed' },
+      notices: { textZh: '越权' },
+      services: { code: 'fx', prefix: 'F', nameZh: '越权', nameEn: 'x', targetWaitSeconds: 60 },
+      cash: { targetWaitSeconds: 1 },
+      policy: defaultBranchQueuePolicy,
     };
     const routes = env.app.routes.filter((r) => r.url.includes(':branchId') && r.access !== 'public');
     expect(routes.length).toBeGreaterThan(15);
     for (const r of routes) {
       const url = r.url.replace(/:([A-Za-z]+)/g, (_, name: string) => ids[name] as string);
       const last = r.url.split('/').pop() as string;
-      const query = last === 'visits.csv' ? '?from=2026-01-01&to=2026-01-02' : '';
+      const query = last === 'visits.csv' || last === 'trend' ? '?from=2026-01-01&to=2026-01-02' : '';
       const res = await call(env, r.method, `${url}${query}`, {
         session: intruder,
         payload: r.method === 'GET' ? undefined : (bodies[last] ?? {}),
@@ -63,5 +80,13 @@ describe.each(engines)('queue routes are scoped to the caller’s branch on %s',
     const counters = (await call(env, 'GET', `/api/v1/branches/${hd}/queue`, { session: hdTeller })).json()
       .counters;
     expect(counters[0]).toMatchObject({ state: 'open', skills: ['cash', 'personal'], currentTicketId: null });
+    const settings = (
+      await call(env, 'GET', `/api/v1/branches/${hd}/queue-settings`, { session: hdManager })
+    ).json();
+    expect(settings.version).toBe(0);
+    expect(settings.services.map((s: { code: string }) => s.code)).not.toContain('fx');
+    expect(settings.services.find((s: { code: string }) => s.code === 'cash').targetWaitSeconds).toBe(900);
+    const notices = (await call(env, 'GET', `/api/v1/branches/${hd}/notices`, { session: hdManager })).json();
+    expect(notices.map((n: { status: string }) => n.status)).toEqual(['active']);
   });
 });

@@ -1,10 +1,11 @@
-import { businessDayOf } from '@serviceloop/domain';
-import { and, eq } from 'drizzle-orm';
+import { AppError, businessDayOf } from '@serviceloop/domain';
+import { and, asc, between, eq } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
 import { queueTickets } from '../db/schema-queue.ts';
 import type { Actor } from '../identity/actor.ts';
 import { branchInScope, servicesOf } from './branch.ts';
 import { countersOf, type TicketRow } from './store.ts';
+import { localTimeline } from './visits.ts';
 
 /**
  * Day KPIs of a branch, per service and per counter. Definitions:
@@ -30,12 +31,37 @@ export interface KpiFigures {
   readonly meanServiceSeconds: number | null;
 }
 
+/** Arrivals and calls per hour of the branch's local day (hours with no traffic are left out). */
+export interface HourFigures {
+  readonly hour: number;
+  readonly arrivals: number;
+  readonly served: number;
+  readonly meanWaitSeconds: number | null;
+}
+
+/** How many called tickets waited how long: upper bounds in minutes, the last bucket open-ended. */
+export const WAIT_BUCKETS_MIN = [5, 10, 15, 20, 30, 45] as const;
+
 export interface DayKpis {
   readonly branchId: string;
+  readonly branchName: string;
   readonly businessDay: string;
+  readonly at: string;
   readonly branch: KpiFigures;
-  readonly services: (KpiFigures & { readonly code: string; readonly targetWaitSeconds: number })[];
-  readonly counters: (KpiFigures & { readonly counterId: string; readonly number: number })[];
+  readonly services: (KpiFigures & {
+    readonly code: string;
+    readonly nameZh: string;
+    readonly nameEn: string;
+    readonly targetWaitSeconds: number;
+  })[];
+  readonly counters: (KpiFigures & {
+    readonly counterId: string;
+    readonly number: number;
+    readonly name: string;
+  })[];
+  readonly hours: HourFigures[];
+  /** Counts per bucket of WAIT_BUCKETS_MIN, plus one for longer waits. */
+  readonly waitBuckets: number[];
 }
 
 const seconds = (ms: number) => ms / 1000;
@@ -84,13 +110,62 @@ export function figuresOf(rows: readonly TicketRow[], targetOf: (serviceCode: st
   };
 }
 
+function calledAtOf(r: TicketRow): Date | null {
+  return r.firstCalledAt ?? r.calledAt;
+}
+
+function hoursOf(rows: readonly TicketRow[], timeZone: string): HourFigures[] {
+  const byHour = new Map<number, { arrivals: number; served: number; waits: number[] }>();
+  const hourOf = (d: Date) => new Date(localTimeline(d, timeZone)).getUTCHours();
+  const slot = (h: number) => {
+    let v = byHour.get(h);
+    if (!v) {
+      v = { arrivals: 0, served: 0, waits: [] };
+      byHour.set(h, v);
+    }
+    return v;
+  };
+  for (const r of rows) {
+    if (!r.walkUp) slot(hourOf(r.arrivedAt)).arrivals++;
+    if (r.status === 'served' && r.endedAt) slot(hourOf(r.endedAt)).served++;
+    const called = calledAtOf(r);
+    if (!r.walkUp && called)
+      slot(hourOf(called)).waits.push(seconds(called.getTime() - r.arrivedAt.getTime()));
+  }
+  return [...byHour.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([hour, v]) => ({
+      hour,
+      arrivals: v.arrivals,
+      served: v.served,
+      meanWaitSeconds:
+        v.waits.length === 0 ? null : round1(v.waits.reduce((x, y) => x + y, 0) / v.waits.length),
+    }));
+}
+
+function waitBucketsOf(rows: readonly TicketRow[]): number[] {
+  const buckets = new Array<number>(WAIT_BUCKETS_MIN.length + 1).fill(0);
+  for (const r of rows) {
+    const called = calledAtOf(r);
+    if (r.walkUp || !called) continue;
+    const minutes = (called.getTime() - r.arrivedAt.getTime()) / 60_000;
+    const found = WAIT_BUCKETS_MIN.findIndex((b) => minutes < b);
+    const i = found === -1 ? WAIT_BUCKETS_MIN.length : found;
+    buckets[i] = (buckets[i] ?? 0) + 1;
+  }
+  return buckets;
+}
+
+/** A business day's KPIs of a branch (default: today in the branch's zone). */
 export async function dayKpis(
   ctx: ServerContext,
   actor: Actor,
   input: { branchId: string; day?: string | undefined },
 ): Promise<DayKpis> {
   const branch = await branchInScope(ctx, actor, input.branchId);
-  const day = input.day ?? businessDayOf(ctx.clock().getTime(), branch.timeZone);
+  const today = businessDayOf(ctx.clock().getTime(), branch.timeZone);
+  const day = input.day ?? today;
+  if (day > today) throw new AppError('validation_failed', 'No figures for a day that has not come yet');
   const [services, counters, rows] = await Promise.all([
     servicesOf(ctx, branch.id),
     countersOf(ctx.db, branch.id),
@@ -101,13 +176,25 @@ export async function dayKpis(
   ]);
   const targets = new Map(services.map((s) => [s.code, s.targetWaitSeconds]));
   const targetOf = (code: string) => targets.get(code) ?? Number.POSITIVE_INFINITY;
+  const known = new Set(services.map((s) => s.code));
+  // A service that is no longer in the catalogue but had tickets that day still gets its row.
+  const extra = [...new Set(rows.map((r) => r.serviceCode))].filter((c) => !known.has(c)).sort();
   return {
     branchId: branch.id,
+    branchName: branch.name,
     businessDay: day,
+    at: ctx.clock().toISOString(),
     branch: figuresOf(rows, targetOf),
-    services: services.map((s) => ({
-      code: s.code,
-      targetWaitSeconds: s.targetWaitSeconds,
+    services: [
+      ...services.map((s) => ({
+        code: s.code,
+        nameZh: s.nameZh,
+        nameEn: s.nameEn,
+        targetWaitSeconds: s.targetWaitSeconds,
+      })),
+      ...extra.map((code) => ({ code, nameZh: code, nameEn: code, targetWaitSeconds: 0 })),
+    ].map((s) => ({
+      ...s,
       ...figuresOf(
         rows.filter((r) => r.serviceCode === s.code),
         targetOf,
@@ -116,10 +203,110 @@ export async function dayKpis(
     counters: counters.map((c) => ({
       counterId: c.id,
       number: c.number,
+      name: c.name,
       ...figuresOf(
         rows.filter((r) => r.counterId === c.id),
         targetOf,
       ),
     })),
+    hours: hoursOf(rows, branch.timeZone),
+    waitBuckets: waitBucketsOf(rows),
   };
+}
+
+/** The branch's figures for each business day of a period (for a trend chart). */
+export interface TrendDay extends KpiFigures {
+  readonly businessDay: string;
+}
+
+export const MAX_TREND_DAYS = 92;
+
+export async function kpiTrend(
+  ctx: ServerContext,
+  actor: Actor,
+  input: { branchId: string; from: string; to: string },
+): Promise<{ branchId: string; from: string; to: string; days: TrendDay[] }> {
+  const branch = await branchInScope(ctx, actor, input.branchId);
+  if (input.to < input.from) throw new AppError('validation_failed', '`to` is before `from`');
+  const span = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 + 1;
+  if (span > MAX_TREND_DAYS) {
+    throw new AppError('validation_failed', `At most ${MAX_TREND_DAYS} days per trend`);
+  }
+  const [services, rows] = await Promise.all([
+    servicesOf(ctx, branch.id),
+    ctx.db
+      .select()
+      .from(queueTickets)
+      .where(
+        and(eq(queueTickets.branchId, branch.id), between(queueTickets.businessDay, input.from, input.to)),
+      )
+      .orderBy(asc(queueTickets.businessDay)),
+  ]);
+  const targets = new Map(services.map((s) => [s.code, s.targetWaitSeconds]));
+  const targetOf = (code: string) => targets.get(code) ?? Number.POSITIVE_INFINITY;
+  const byDay = new Map<string, TicketRow[]>();
+  for (const r of rows) {
+    const list = byDay.get(r.businessDay);
+    if (list) list.push(r);
+    else byDay.set(r.businessDay, [r]);
+  }
+  const days: TrendDay[] = [];
+  for (let t = Date.parse(input.from); t <= Date.parse(input.to); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    days.push({ businessDay: day, ...figuresOf(byDay.get(day) ?? [], targetOf) });
+  }
+  return { branchId: branch.id, from: input.from, to: input.to, days };
+}
+
+const CSV_FIGURES = [
+  'arrivals',
+  'walkUps',
+  'served',
+  'abandoned',
+  'noShows',
+  'open',
+  'meanWaitSeconds',
+  'p90WaitSeconds',
+  'maxWaitSeconds',
+  'withinTargetPct',
+  'meanServiceSeconds',
+] as const satisfies readonly (keyof KpiFigures)[];
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * The day's KPIs as CSV: one row for the branch, one per service and one per counter. Starts
+ * with a byte-order mark so spreadsheet programs read the Chinese names as UTF-8.
+ */
+export function kpisCsv(k: DayKpis): string {
+  const header = [
+    'business_day',
+    'level',
+    'key',
+    'name_zh',
+    'name_en',
+    'target_wait_seconds',
+    ...CSV_FIGURES,
+  ];
+  const line = (level: string, key: string, zh: string, en: string, target: string, f: KpiFigures) =>
+    [
+      k.businessDay,
+      level,
+      key,
+      zh,
+      en,
+      target,
+      ...CSV_FIGURES.map((c) => (f[c] === null ? '' : String(f[c]))),
+    ]
+      .map(csvField)
+      .join(',');
+  const lines = [
+    header.join(','),
+    line('branch', k.branchId, k.branchName, '', '', k.branch),
+    ...k.services.map((s) => line('service', s.code, s.nameZh, s.nameEn, String(s.targetWaitSeconds), s)),
+    ...k.counters.map((c) => line('counter', String(c.number), c.name, '', '', c)),
+  ];
+  return `\uFEFF${lines.join('\n')}\n`;
 }

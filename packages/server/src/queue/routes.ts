@@ -1,12 +1,19 @@
 import {
   TicketStatuses,
+  ZBranchQueuePolicy,
   ZBusinessDay,
+  ZCreateServiceRequest,
+  ZDisplayNotices,
   ZImportJob,
   ZIssueTicketRequest,
   ZIssueTicketResponse,
+  ZNotice,
+  ZPostNoticeRequest,
   ZQueueCode,
   ZTicket,
   ZTransferTicketRequest,
+  ZUpdateBranchQueuePolicyRequest,
+  ZUpdateServiceRequest,
   ZWaitEstimate,
 } from '@serviceloop/domain';
 import { z } from 'zod';
@@ -14,7 +21,8 @@ import type { ServerContext } from '../context.ts';
 import { type AnyRoute, defineRoute } from '../http/route.ts';
 import type { Actor } from '../identity/actor.ts';
 import { publicBranch, servicesOf } from './branch.ts';
-import { dayKpis } from './kpis.ts';
+import { dayKpis, kpisCsv, kpiTrend } from './kpis.ts';
+import { displayNotices, expireNotice, listNotices, postNotice } from './notices.ts';
 import {
   callNext,
   FinishOutcomes,
@@ -32,6 +40,7 @@ import {
   startService,
   transferTicket,
 } from './service.ts';
+import { createService, getQueueSettings, updateQueuePolicy, updateService } from './settings.ts';
 import { type CounterRow, toTicket } from './store.ts';
 import { streamDisplay } from './stream.ts';
 import { displayState, lobbyOverview, ticketStatus } from './views.ts';
@@ -180,11 +189,50 @@ const ZKpiFigures = z.object({
 
 const ZDayKpis = z.object({
   branchId: z.uuid(),
+  branchName: z.string(),
   businessDay: z.string(),
+  at: z.string(),
   branch: ZKpiFigures,
-  services: z.array(ZKpiFigures.extend({ code: z.string(), targetWaitSeconds: z.number().int() })),
-  counters: z.array(ZKpiFigures.extend({ counterId: z.uuid(), number: z.number().int() })),
+  services: z.array(
+    ZKpiFigures.extend({
+      code: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      targetWaitSeconds: z.number().int(),
+    }),
+  ),
+  counters: z.array(ZKpiFigures.extend({ counterId: z.uuid(), number: z.number().int(), name: z.string() })),
+  hours: z.array(
+    z.object({
+      hour: z.number().int(),
+      arrivals: z.number().int(),
+      served: z.number().int(),
+      meanWaitSeconds: z.number().nullable(),
+    }),
+  ),
+  waitBuckets: z.array(z.number().int()),
 });
+
+const ZKpiTrend = z.object({
+  branchId: z.uuid(),
+  from: z.string(),
+  to: z.string(),
+  days: z.array(ZKpiFigures.extend({ businessDay: z.string() })),
+});
+
+const ZQueueSettings = z.object({
+  branchId: z.uuid(),
+  branchName: z.string(),
+  services: z.array(ZServiceView),
+  policy: ZBranchQueuePolicy,
+  version: z.number().int(),
+  updatedAt: z.string().nullable(),
+  updatedByName: z.string().nullable(),
+  defaults: ZBranchQueuePolicy,
+});
+
+const ZServiceParams = z.strictObject({ branchId: z.uuid(), serviceCode: ZQueueCode });
+const ZNoticeParams = z.strictObject({ branchId: z.uuid(), noticeId: z.uuid() });
 
 const ticketPath = '/api/v1/branches/:branchId/tickets/:ticketId';
 const counterPath = '/api/v1/branches/:branchId/counters/:counterId';
@@ -312,7 +360,7 @@ export function queueRoutes(ctx: ServerContext): AnyRoute[] {
       access: 'public',
       rateLimitPerMinute: 120,
       summary:
-        'Display board live over Server-Sent Events: `state` on connect and after changes, `call` for each call or recall',
+        'Display board live over Server-Sent Events: `state` and `notices` on connect and after changes, `call` for each call or recall',
       tags: ['queue'],
       params: ZBranchParams,
       handler: async ({ params, reply }) => {
@@ -525,6 +573,132 @@ export function queueRoutes(ctx: ServerContext): AnyRoute[] {
       params: z.strictObject({ branchId: z.uuid(), jobId: z.uuid() }),
       response: ZImportJob,
       handler: ({ actor, params }) => getVisitImport(ctx, actor as Actor, params),
+    }),
+    // ---- display notices (lobby manager posts, boards show them live)
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/display/notices',
+      access: 'public',
+      rateLimitPerMinute: 600,
+      summary: "Notices shown on the branch's display boards now (no names), with the server's time",
+      tags: ['queue'],
+      params: ZBranchParams,
+      response: ZDisplayNotices,
+      handler: ({ params }) => displayNotices(ctx, params.branchId),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/notices',
+      access: 'queue.read',
+      summary: 'Display notices of the branch: the active ones and the recent past ones, newest first',
+      tags: ['queue'],
+      params: ZBranchParams,
+      response: z.array(ZNotice),
+      handler: ({ actor, params }) => listNotices(ctx, actor as Actor, params.branchId),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/branches/:branchId/notices',
+      access: 'queue.manage',
+      status: 201,
+      summary:
+        'Post a notice on the display boards (e.g. "ATM 2 暂停服务"), for a number of minutes or until taken down (audited)',
+      tags: ['queue'],
+      params: ZBranchParams,
+      body: ZPostNoticeRequest,
+      response: ZNotice,
+      handler: ({ actor, params, body }) =>
+        postNotice(ctx, actor as Actor, { branchId: params.branchId, request: body }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/branches/:branchId/notices/:noticeId/expire',
+      access: 'queue.manage',
+      summary: 'Take a notice off the display boards now (kept on file; audited)',
+      tags: ['queue'],
+      params: ZNoticeParams,
+      body: ZEmpty,
+      response: ZNotice,
+      handler: ({ actor, params }) => expireNotice(ctx, actor as Actor, params),
+    }),
+
+    // ---- branch queue settings (branch manager)
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/queue-settings',
+      access: 'queue.read',
+      summary: "The branch's service catalogue (all services, active or not) and queue policy",
+      tags: ['queue'],
+      params: ZBranchParams,
+      response: ZQueueSettings,
+      handler: ({ actor, params }) => getQueueSettings(ctx, actor as Actor, params.branchId),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/branches/:branchId/services',
+      access: 'queue.configure',
+      status: 201,
+      summary: 'Add a service (code, one-letter prefix, names, target wait); audited',
+      tags: ['queue'],
+      params: ZBranchParams,
+      body: ZCreateServiceRequest,
+      response: ZServiceView,
+      handler: ({ actor, params, body }) =>
+        createService(ctx, actor as Actor, { branchId: params.branchId, service: body }),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/branches/:branchId/services/:serviceCode',
+      access: 'queue.configure',
+      summary:
+        'Change a service: prefix, names, target wait, active. Effective for the next ticket and call; audited',
+      tags: ['queue'],
+      params: ZServiceParams,
+      body: ZUpdateServiceRequest,
+      response: ZServiceView,
+      handler: ({ actor, params, body }) => updateService(ctx, actor as Actor, { ...params, patch: body }),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/branches/:branchId/queue-settings/policy',
+      access: 'queue.configure',
+      summary:
+        'Replace the queue policy (class weights, head starts, max-wait bounds, recalls before a no-show); send expectedVersion to refuse a stale edit (409). Audited',
+      tags: ['queue'],
+      params: ZBranchParams,
+      body: ZUpdateBranchQueuePolicyRequest,
+      response: ZQueueSettings,
+      handler: ({ actor, params, body }) =>
+        updateQueuePolicy(ctx, actor as Actor, { branchId: params.branchId, request: body }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/kpis.csv',
+      access: 'queue.read',
+      summary: "A day's KPIs as CSV: the branch, each service and each counter",
+      tags: ['queue'],
+      params: ZBranchParams,
+      query: z.strictObject({ day: ZBusinessDay.optional() }),
+      response: z.string(),
+      handler: async ({ actor, params, query, reply }) => {
+        const k = await dayKpis(ctx, actor as Actor, { branchId: params.branchId, day: query.day });
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="kpis-${k.businessDay}.csv"`);
+        return kpisCsv(k);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/branches/:branchId/kpis/trend',
+      access: 'queue.read',
+      summary: "The branch's KPIs for each business day of a period (at most 92 days)",
+      tags: ['queue'],
+      params: ZBranchParams,
+      query: z.strictObject({ from: ZBusinessDay, to: ZBusinessDay }),
+      response: ZKpiTrend,
+      handler: ({ actor, params, query }) =>
+        kpiTrend(ctx, actor as Actor, { branchId: params.branchId, ...query }),
     }),
     defineRoute({
       method: 'PUT',

@@ -1,10 +1,13 @@
 import type { FastifyReply } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import type { StoredEvent } from '../events/outbox.ts';
+import { displayNotices } from './notices.ts';
 import { displayState } from './views.ts';
 
 /** Event types that make a display board announce a number. */
 const CALL_EVENTS = new Set(['queue.ticket_called', 'queue.ticket_recalled']);
+/** Notice changes carry the branch's whole list of active notices (queue/notices.ts). */
+const NOTICE_EVENTS = new Set(['queue.notice_posted', 'queue.notice_expired']);
 /** A burst of events (a busy minute) refreshes each board's state once per this window. */
 const STATE_DEBOUNCE_MS = 100;
 const HEARTBEAT_MS = 15_000;
@@ -80,6 +83,12 @@ class DisplayHub {
     const branchId = event.orgUnitId;
     const set = this.boards.get(branchId);
     if (!set || set.size === 0) return;
+    if (NOTICE_EVENTS.has(event.type)) {
+      const notices = { at: event.payload.at, notices: event.payload.notices };
+      const message = sseMessage('notices', notices, event.id);
+      for (const conn of set) conn.write(message);
+      return;
+    }
     if (CALL_EVENTS.has(event.type)) {
       const message = sseMessage(
         'call',
@@ -155,6 +164,7 @@ export async function streamDisplay(
   reply: FastifyReply,
 ): Promise<void> {
   const initial = await displayState(ctx, branchId); // 404 for an unknown branch, before hijacking
+  const notices = await displayNotices(ctx, branchId);
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -166,6 +176,7 @@ export async function streamDisplay(
   });
   raw.write('retry: 3000\n\n');
   raw.write(sseMessage('state', initial));
+  raw.write(sseMessage('notices', notices));
   const conn: Connection = {
     write: (chunk) => {
       if (!raw.writableEnded && !raw.destroyed) raw.write(chunk);
