@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { auditRoutes } from './audit/routes.ts';
+import { registerCaseNotifications } from './cases/notify.ts';
 import { caseRoutes } from './cases/routes.ts';
 import type { Config } from './config.ts';
 import type { ServerContext } from './context.ts';
@@ -23,6 +24,7 @@ import { installNotFoundHandler, installProblemHandlers } from './http/problem.t
 import { installAccessGuard, registerRoutes } from './http/register.ts';
 import { type AnyRoute, defineRoute } from './http/route.ts';
 import { identityRoutes } from './identity/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { queueRoutes } from './queue/routes.ts';
 import { closeDisplayStreams } from './queue/stream.ts';
@@ -102,6 +104,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     log: fastify.log,
   };
 
+  // In-app notifications of case events (warnings, escalations, assignments, approvals…).
+  registerCaseNotifications(ctx);
   installProblemHandlers(fastify);
   // Open display-board streams would otherwise hold close() (and a graceful shutdown) forever.
   fastify.addHook('preClose', async () => closeDisplayStreams(ctx));
@@ -140,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...auditRoutes(ctx),
     ...queueRoutes(ctx),
     ...caseRoutes(ctx),
+    ...notificationRoutes(ctx),
     ...(options.extraRoutes?.(ctx) ?? []),
   );
   openapi = buildOpenApi(routes, VERSION);

@@ -3,7 +3,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { customers } from '../src/db/schema.ts';
+import { notifications } from '../src/db/schema-notifications.ts';
 import type { AnyRoute } from '../src/http/route.ts';
+import { newId } from '../src/ids.ts';
 import { demoUsers } from '../src/seed/demo.ts';
 import {
   call,
@@ -117,7 +119,22 @@ describe.each(engines)('access control on %s', (engine) => {
       payload: 'kind,name\n',
       headers: { 'content-type': 'text/csv' },
     });
+    // A notification in someone else's inbox (another branch's teller).
+    const otherNotification = newId();
+    await env.database.db.insert(notifications).values({
+      id: otherNotification,
+      recipientId: await userIdByName(env, 'bj-hd.teller1'),
+      eventId: newId(),
+      type: 'case.assigned',
+      orgUnitId: await orgIdByCode(env, 'BJ-HD'),
+      aggregateType: 'case',
+      aggregateId: newId(),
+      data: {},
+      occurredAt: new Date(),
+      createdAt: new Date(),
+    });
     const otherIds: Record<string, string> = {
+      '/api/v1/notifications/:id': otherNotification,
       '/api/v1/customers/imports/:id': importRes.json().id,
       '/api/v1/customers/:id': bCustomer?.id as string,
       '/api/v1/org-units/:id': await orgIdByCode(env, 'BJ-HD'),
@@ -151,6 +168,16 @@ describe.each(engines)('access control on %s', (engine) => {
       'PUT /api/v1/sla/calendars/units/:id': { expectedVersion: 0, change: { action: 'inherit' } },
       'POST /api/v1/sla/calendars/units/:id/import': { ics: 'BEGIN:VCALENDAR', expectedVersion: 0 },
       'POST /api/v1/cases/:id/compensations/:compensationId/decline': { reason: 'cross-branch attempt' },
+      'POST /api/v1/cases/:id/reclassify': { severity: 'high', reason: 'cross-branch attempt' },
+      'POST /api/v1/notifications/:id/read': {},
+      'PUT /api/v1/customers/:id/value': {
+        depositsMinor: 0,
+        investmentsMinor: 0,
+        loansMinor: 0,
+        annualProfitMinor: 0,
+        expectedYears: 1,
+        asOf: '2026-10-31',
+      },
     };
     const withId = env.app.routes.filter((r) => r.url.includes(':id'));
     expect(withId.length).toBeGreaterThan(5);

@@ -1,10 +1,11 @@
-import { AppError, ZCaseAction } from '@serviceloop/domain';
+import { AppError, ZCaseAction, ZReclassifyRequest } from '@serviceloop/domain';
 import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
 import { type AnyRoute, defineRoute } from '../http/route.ts';
 import { scopePathFor } from '../http/scope.ts';
 import type { Actor } from '../identity/actor.ts';
 import { listApprovals, listSlaAlerts } from './approvals.ts';
+import { listAssignees } from './assignees.ts';
 import { listCalendars, loadCalendar } from './calendars.ts';
 import { caseConfigRoutes } from './config-routes.ts';
 import {
@@ -15,10 +16,20 @@ import {
   ZCaseListItem,
   ZCaseListQuery,
 } from './contracts.ts';
+import { caseEconomics, ZCaseEconomics } from './economics.ts';
 import { completeFollowUp, getRatingLink, listFollowUps, submitRating } from './follow-up.ts';
-import { caseReport, exportCasesCsv, ZCaseReport, ZReportQuery } from './reports.ts';
+import { reclassifyCase } from './reclassify.ts';
+import {
+  caseReport,
+  exportCaseListXlsx,
+  exportCasesCsv,
+  exportCasesXlsx,
+  ZCaseReport,
+  ZReportQuery,
+} from './reports.ts';
 import { actOnCase, caseInScope, createCase, extendResolutionPeriod, getCase, listCases } from './service.ts';
 import { previewDues, ZSlaPreview, ZSlaPreviewQuery } from './sla-preview.ts';
+import { type ExportLocale, XLSX_TYPE, ZExportLocale } from './xlsx.ts';
 
 const ZIdParams = z.strictObject({ id: z.uuid() });
 const ZIdempotencyKey = z
@@ -43,6 +54,22 @@ const ZRating = z.strictObject({
 const ZScopeQuery = z.strictObject({
   orgUnitId: z.uuid().optional(),
   status: z.enum(['pending_approval', 'approved', 'declined']).optional(),
+});
+
+/** The spreadsheet's language: `?locale=`, else the user's own, else Chinese. */
+const exportLocale = (asked: ExportLocale | undefined, actor: Actor): ExportLocale =>
+  asked ?? (actor.locale.startsWith('en') ? 'en' : 'zh-CN');
+
+const ZAssignee = z.object({
+  userId: z.uuid(),
+  displayName: z.string(),
+  username: z.string(),
+  orgUnitId: z.uuid(),
+  orgUnitName: z.string(),
+  roles: z.array(z.string()).readonly(),
+  openCases: z.number().int(),
+  breachedCases: z.number().int(),
+  current: z.boolean(),
 });
 
 /** Routes of the case engine (issue #5): complaints, support and internal requests. */
@@ -188,6 +215,52 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
     }),
     defineRoute({
       method: 'GET',
+      url: '/api/v1/cases/reports/export.xlsx',
+      access: 'case.supervise',
+      summary:
+        'Cases as an XLSX workbook: the CSV’s rows (dates as dates, ¥ amounts as numbers) plus counts per JR/T 0169 axis; headers in zh-CN or en (audited)',
+      tags: ['cases'],
+      query: ZReportQuery.extend({ locale: ZExportLocale.optional() }),
+      handler: async ({ actor, query, reply }) => {
+        const a = actor as Actor;
+        const { locale, ...q } = query;
+        const xlsx = await exportCasesXlsx(
+          ctx,
+          a,
+          await scopePathFor(ctx.db, a, q.orgUnitId),
+          q,
+          exportLocale(locale, a),
+        );
+        reply.type(XLSX_TYPE).header('content-disposition', 'attachment; filename="cases.xlsx"').send(xlsx);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/export.xlsx',
+      access: 'case.read',
+      summary: 'The workbench list with its filters as an XLSX workbook (up to 10,000 cases; audited)',
+      tags: ['cases'],
+      query: ZCaseListQuery.omit({ page: true, pageSize: true }).extend({ locale: ZExportLocale.optional() }),
+      handler: async ({ actor, query, reply }) => {
+        const a = actor as Actor;
+        const { locale, ...q } = query;
+        const xlsx = await exportCaseListXlsx(
+          ctx,
+          a,
+          await scopePathFor(ctx.db, a, q.orgUnitId),
+          q,
+          exportLocale(locale, a),
+        );
+        reply
+          .type(XLSX_TYPE)
+          .header('content-disposition', 'attachment; filename="case-list.xlsx"')
+          .send(xlsx);
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
       url: '/api/v1/cases/:id',
       access: 'case.read',
       summary: 'One case with its clocks, timeline, allowed actions, follow-ups and rating',
@@ -207,6 +280,40 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
       body: ZCaseAction,
       response: ZCaseActionResult,
       handler: ({ actor, params, body }) => actOnCase(ctx, actor as Actor, params.id, body),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/:id/assignees',
+      access: 'case.handle',
+      summary:
+        'Staff who may take this case (handling role, in scope, on the case’s line), with their open-case load, best fit first',
+      tags: ['cases'],
+      params: ZIdParams,
+      response: z.array(ZAssignee),
+      handler: ({ actor, params }) => listAssignees(ctx, actor as Actor, params.id),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/cases/:id/reclassify',
+      access: 'case.handle',
+      summary:
+        'Correct the classification after intake (business, product, JR/T 0169 axes, severity) with a reason; SLA clocks follow only when the policy rule changes (audited)',
+      tags: ['cases'],
+      params: ZIdParams,
+      body: ZReclassifyRequest,
+      response: ZCaseDetail,
+      handler: ({ actor, params, body }) => reclassifyCase(ctx, actor as Actor, params.id, body),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/:id/economics',
+      access: 'case.read',
+      summary:
+        'Recovery economics: compensation paid, pending and claimed against the customer’s value, with an advisory band',
+      tags: ['cases'],
+      params: ZIdParams,
+      response: ZCaseEconomics,
+      handler: ({ actor, params }) => caseEconomics(ctx, actor as Actor, params.id),
     }),
     defineRoute({
       method: 'POST',

@@ -59,7 +59,7 @@ export function caseActorOf(actor: Actor): TCaseActor {
 }
 
 /** The row columns that are projections of the domain record. */
-function projection(c: TCase, now: Date) {
+export function projection(c: TCase, now: Date) {
   const counted = c.compensations.filter((x) => x.status === 'granted' || x.status === 'approved');
   const cls = c.complaint?.classification ?? null;
   return {
@@ -97,7 +97,7 @@ export async function caseInScope(db: Executor, actor: Actor, id: string) {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function assertUserInScope(db: Executor, actor: Actor, userId: string | null | undefined) {
+export async function assertUserInScope(db: Executor, actor: Actor, userId: string | null | undefined) {
   if (!userId) return;
   if (!UUID.test(userId)) throw new AppError('not_found', 'User not found');
   const [u] = await db
@@ -117,7 +117,7 @@ async function nextCaseSequence(tx: Executor, type: string, year: number): Promi
   return Number(rows[0]?.last);
 }
 
-async function recordEvents(
+export async function recordEvents(
   tx: Executor,
   ctx: ServerContext,
   c: TCase,
@@ -315,7 +315,7 @@ async function insertCase(
       actorId: actor.userId,
       from: 'received',
       to: 'received',
-      data: { channel: c.channel, subject: c.subject },
+      data: { channel: c.channel, subject: c.subject, assigneeId: c.assigneeId },
     };
     await recordEvents(tx, ctx, c, unit.id, [created, ...events]);
     await syncApprovals(tx, c, unit.id, events);
@@ -443,7 +443,7 @@ function riskCondition(risk: 'ok' | 'warning' | 'breached', now: Date): SQL {
   return sql`(not ${breached} and not ${warning})`;
 }
 
-const OPEN_STATES = [
+export const OPEN_STATES = [
   'received',
   'acknowledged',
   'investigating',

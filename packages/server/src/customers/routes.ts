@@ -2,6 +2,8 @@ import {
   CustomerTiers,
   ZCreateCustomerRequest,
   ZCustomer,
+  ZCustomerValueInput,
+  ZCustomerValueView,
   ZImportJob,
   ZUpdateCustomerRequest,
 } from '@serviceloop/domain';
@@ -19,6 +21,7 @@ import {
   revealCustomer,
   updateCustomer,
 } from './service.ts';
+import { getCustomerValue, setCustomerValue } from './value.ts';
 
 const ZIdParams = z.strictObject({ id: z.uuid() });
 const ZListQuery = z.strictObject({
@@ -83,6 +86,29 @@ export function customerRoutes(ctx: ServerContext): AnyRoute[] {
       body: ZUpdateCustomerRequest,
       response: ZCustomer,
       handler: ({ actor, params, body }) => updateCustomer(ctx, actor as Actor, params.id, body),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/customers/:id/value',
+      access: 'customer.read',
+      summary:
+        'The customer’s value: holdings summary, AUM band, yearly profit contribution (null when none on file)',
+      tags: ['customers'],
+      params: ZIdParams,
+      response: ZCustomerValueView.nullable(),
+      handler: ({ actor, params }) => getCustomerValue(ctx, actor as Actor, params.id),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/customers/:id/value',
+      access: 'customer.manage',
+      summary:
+        'Record the customer’s holdings summary and profit contribution (the AUM band follows); audited',
+      tags: ['customers'],
+      params: ZIdParams,
+      body: ZCustomerValueInput,
+      response: ZCustomerValueView,
+      handler: ({ actor, params, body }) => setCustomerValue(ctx, actor as Actor, params.id, body),
     }),
     defineRoute({
       method: 'POST',

@@ -106,7 +106,7 @@ export async function listCustomers(
   };
 }
 
-async function customerInScope(db: Executor, actor: Actor, id: string) {
+export async function customerInScope(db: Executor, actor: Actor, id: string) {
   const [row] = await baseQuery(db).where(and(eq(customers.id, id), isNull(customers.deletedAt)));
   assertInScope(actor, row?.branchPath, 'Customer');
   return row as NonNullable<typeof row>;

@@ -1,8 +1,14 @@
-import { isValidResidentId, type Role } from '@serviceloop/domain';
+import {
+  aumBandOf,
+  type CustomerTier,
+  demoCustomerValue,
+  isValidResidentId,
+  type Role,
+} from '@serviceloop/domain';
 import { sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/service.ts';
 import type { ServerContext } from '../context.ts';
-import { customers, orgUnits, users } from '../db/schema.ts';
+import { customers, customerValues, orgUnits, users } from '../db/schema.ts';
 import { hashPassword } from '../identity/passwords.ts';
 import { newId } from '../ids.ts';
 
@@ -304,6 +310,23 @@ export async function seedDemo(ctx: ServerContext, customerCount = 200): Promise
       }
     }
     await tx.insert(customers).values(rows);
+    // Holdings summary and profit contribution per customer, plausible for the tier (own random
+    // stream, so the customers themselves stay the same as before values existed).
+    const valueRand = mulberry32(20261123);
+    await tx.insert(customerValues).values(
+      rows.map((row) => {
+        const v = demoCustomerValue(row.tier as CustomerTier, valueRand);
+        return {
+          customerId: row.id,
+          ...v,
+          aumBand: aumBandOf(v.depositsMinor + v.investmentsMinor),
+          currency: 'CNY',
+          asOf: now.toISOString().slice(0, 10),
+          updatedAt: now,
+          updatedBy: null,
+        };
+      }),
+    );
     await tx.execute(sql`select setval('customer_no_seq', ${customerCount})`);
     await appendAudit(
       tx,
