@@ -90,7 +90,7 @@ describe('branch queue journey in Chromium', () => {
     expect(await text(kiosk, 'kiosk-number')).toBe('A001');
     expect(await text(kiosk, 'kiosk-service')).toBe('现金业务');
     expect(await text(kiosk, 'kiosk-ahead')).toBe('前面还有 0 人');
-    expect(await text(kiosk, 'kiosk-estimate')).toMatch(/^预计等候: 约 \d+ 分钟/);
+    expect(await text(kiosk, 'kiosk-estimate')).toMatch(/^预计等候: 约 \d+ 分钟（\d+–\d+ 分钟）$/);
     const ticketId = await kiosk.getByTestId('kiosk-ticket').getAttribute('data-ticket-id');
     expect(ticketId).toMatch(/^[0-9a-f-]{36}$/);
     await kiosk.getByTestId('kiosk-qr').waitFor();

@@ -382,7 +382,7 @@ function PredictionChart({
           )}`;
         },
       },
-      xAxis: { type: 'value', name: t('queue.minutes', { n: '' }).trim(), minInterval: 1 },
+      xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', data: rows.map((s) => serviceName(s, locale)) },
       series: [
         {

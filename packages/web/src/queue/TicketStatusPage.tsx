@@ -116,13 +116,18 @@ export function TicketStatusPage() {
               </strong>
             </div>
             <div style={row}>
-              <span>{t('queue.kiosk.predictedWait')}</span>
-              <strong style={{ fontSize: 20 }} data-testid="status-estimate">
+              <span style={{ whiteSpace: 'nowrap' }}>{t('queue.kiosk.predictedWait')}</span>
+              <strong style={{ fontSize: 20, textAlign: 'right' }} data-testid="status-estimate">
                 <WaitEstimateView
                   estimate={view.estimate}
                   testId="status-estimate-value"
-                  pointStyle={{ fontSize: 28 }}
-                  rangeStyle={{ fontSize: 16, fontWeight: 400 }}
+                  pointStyle={{ fontSize: 28, whiteSpace: 'nowrap' }}
+                  rangeStyle={{
+                    fontSize: 16,
+                    fontWeight: 400,
+                    whiteSpace: 'nowrap',
+                    display: 'inline-block',
+                  }}
                 />
               </strong>
             </div>
@@ -151,4 +156,10 @@ export function TicketStatusPage() {
 }
 
 const card = { background: '#fff', borderRadius: 12, padding: 20, textAlign: 'center' as const };
-const row = { display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', padding: '6px 0' };
+const row = {
+  display: 'flex',
+  justifyContent: 'space-between',
+  alignItems: 'baseline',
+  gap: 12,
+  padding: '6px 0',
+};

@@ -1,0 +1,185 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+
+// Issue #4's "done when": the kiosk ticket and the status page show a predicted wait with its
+// interval — here from a model the branch learned from its imported queue history.
+let harness: Harness;
+const SHOTS = process.env.QUEUE_SCREENSHOTS;
+const SAMPLE =
+  process.env.SERVICELOOP_SAMPLE_CSV ??
+  new URL('../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
+
+interface Session {
+  readonly cookie: string;
+  readonly csrf: string;
+}
+
+async function signInApi(username: string): Promise<Session> {
+  const r = await harness.app.fastify.inject({
+    method: 'POST',
+    url: '/api/v1/auth/sign-in',
+    payload: { username, password: DEMO_PASSWORD },
+  });
+  const cookie = r.cookies.find((c) => c.name === 'sl_session')?.value;
+  if (!cookie) throw new Error(`sign-in as ${username} failed: ${r.body}`);
+  return { cookie, csrf: (r.json() as { csrfToken: string }).csrfToken };
+}
+
+async function api<T>(
+  session: Session | null,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: unknown,
+  contentType?: string,
+): Promise<T> {
+  const r = await harness.app.fastify.inject({
+    method,
+    url: `/api/v1${url}`,
+    ...(session ? { cookies: { sl_session: session.cookie } } : {}),
+    headers: {
+      ...(session && method !== 'GET' ? { 'x-csrf-token': session.csrf } : {}),
+      ...(contentType ? { 'content-type': contentType } : {}),
+    },
+    ...(payload === undefined ? {} : { payload: payload as string }),
+  });
+  if (r.statusCode >= 300) throw new Error(`${method} ${url} answered ${r.statusCode}: ${r.body}`);
+  return r.json() as T;
+}
+
+function eventually<T>(read: () => Promise<T> | T) {
+  return expect.poll(read, { timeout: 15_000, interval: 200 });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
+const attr = async (page: Page, testId: string, name: string) =>
+  (await page.getByTestId(testId).getAttribute(name)) ?? '';
+
+/** Point ≥ lower, ≤ upper, upper > lower, all from the data attributes of a WaitEstimateView. */
+async function interval(page: Page, testId: string) {
+  const [point, lower, upper] = await Promise.all(
+    ['data-point-seconds', 'data-lower-seconds', 'data-upper-seconds'].map(async (a) =>
+      Number(await attr(page, testId, a)),
+    ),
+  );
+  expect(lower).toBeLessThanOrEqual(point as number);
+  expect(point).toBeLessThanOrEqual(upper as number);
+  expect(upper).toBeGreaterThan(lower as number);
+  return { point: point as number, lower: lower as number, upper: upper as number };
+}
+
+beforeAll(async () => {
+  // Real time, but at noon in Beijing of today's date (no business-day change mid-test).
+  const realNow = Date.now();
+  const offset = Date.parse(`${new Date(realNow).toISOString().slice(0, 10)}T04:00:00Z`) - realNow;
+  harness = await startHarness({ clock: () => new Date(Date.now() + offset) });
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+describe('predicted wait in Chromium', () => {
+  it('the kiosk ticket and the status page show the learned prediction with its interval, and it moves with the queue', async () => {
+    const admin = await signInApi('admin');
+    const units = await api<{ id: string; code: string }[]>(admin, 'GET', '/org-units');
+    const branch = units.find((u) => u.code === 'SH-PD')?.id as string;
+
+    // Three days of real queue history, imported as the branch manager would.
+    const manager = await signInApi('sh-pd.manager');
+    const [header, ...rows] = readFileSync(SAMPLE, 'utf8').trim().split('\n');
+    const days = new Set(['2010-08-01', '2010-08-02', '2010-08-03']);
+    const csv = [header, ...rows.filter((r) => days.has(r.split(',')[4]?.slice(0, 10) ?? ''))].join('\n');
+    const job = await api<{ id: string }>(
+      manager,
+      'POST',
+      `/branches/${branch}/visit-imports?dryRun=false`,
+      csv,
+      'text/csv',
+    );
+    await eventually(
+      async () =>
+        (await api<{ status: string }>(manager, 'GET', `/branches/${branch}/visit-imports/${job.id}`)).status,
+    ).toBe('imported');
+
+    // Two counters open, three customers already waiting.
+    const teller = await signInApi('sh-pd.teller1');
+    const overview = await api<{ counters: { id: string; number: number }[] }>(
+      teller,
+      'GET',
+      `/branches/${branch}/queue`,
+    );
+    const counterId = (n: number) => overview.counters.find((c) => c.number === n)?.id as string;
+    for (const n of [1, 2])
+      await api(teller, 'POST', `/branches/${branch}/counters/${counterId(n)}/open`, {});
+    for (let i = 0; i < 3; i++)
+      await api(null, 'POST', `/branches/${branch}/tickets`, { serviceCode: 'cash' });
+
+    // The kiosk: a cash ticket, fourth in line.
+    const kiosk = (await harness.newPage()).page;
+    await kiosk.goto(`/kiosk/${branch}`);
+    await kiosk.getByTestId('kiosk-service-cash').click();
+    await kiosk.getByTestId('kiosk-ticket').waitFor();
+    expect(await text(kiosk, 'kiosk-number')).toBe('A004');
+    expect(await text(kiosk, 'kiosk-ahead')).toBe('前面还有 3 人');
+    expect(await text(kiosk, 'kiosk-estimate')).toMatch(/^预计等候: 约 \d+ 分钟（\d+–\d+ 分钟）$/);
+    expect(await attr(kiosk, 'kiosk-estimate-value', 'data-method')).toBe('serviceloop');
+    const issued = await interval(kiosk, 'kiosk-estimate-value');
+    expect(await text(kiosk, 'kiosk-estimate-interval')).toMatch(/^八成顾客在 \d+–\d+ 分钟内被叫号$/);
+    expect(await text(kiosk, 'kiosk-estimate-basis')).toContain('依据本网点历史排队数据预测');
+    await shot(kiosk, 'p01-kiosk-ticket-prediction');
+    const ticketId = (await kiosk.getByTestId('kiosk-ticket').getAttribute('data-ticket-id')) as string;
+
+    // The status page behind the QR code, on a phone.
+    const phone = (await harness.newPage()).page;
+    await phone.setViewportSize({ width: 390, height: 760 });
+    await phone.goto(`/ticket/${ticketId}`);
+    await eventually(() => text(phone, 'status-ahead')).toBe('3 人');
+    expect(await text(phone, 'status-estimate')).toMatch(/^约 \d+ 分钟（\d+–\d+ 分钟）$/);
+    expect(await attr(phone, 'status-estimate-value', 'data-method')).toBe('serviceloop');
+    const waiting = await interval(phone, 'status-estimate-value');
+    expect(Math.abs(waiting.point - issued.point)).toBeLessThan(60);
+    expect(await text(phone, 'status-estimate-interval')).toMatch(/^八成顾客在 \d+–\d+ 分钟内被叫号$/);
+    await shot(phone, 'p02-status-prediction');
+
+    // Two customers are called: the page follows by itself, fewer ahead, a shorter wait.
+    for (const n of [1, 2])
+      await api(teller, 'POST', `/branches/${branch}/counters/${counterId(n)}/call-next`, {});
+    await eventually(() => text(phone, 'status-ahead')).toBe('1 人');
+    await eventually(async () =>
+      Number(await attr(phone, 'status-estimate-value', 'data-point-seconds')),
+    ).toBeLessThan(waiting.point);
+    await interval(phone, 'status-estimate-value');
+
+    // In English too.
+    await phone.evaluate(() => window.localStorage.setItem('serviceloop.locale', 'en'));
+    await phone.reload();
+    await eventually(() => text(phone, 'status-estimate')).toMatch(
+      /^about \d+ min \(\d+–\d+ min\)$|^under 1 min/,
+    );
+    expect(await text(phone, 'status-estimate-interval')).toMatch(
+      /^8 in 10 customers are called within \d+–\d+ min$/,
+    );
+    await shot(phone, 'p03-status-prediction-en');
+
+    // The lobby manager sees what a new arrival would be told, per service, as a range chart.
+    const lobby = (await harness.newPage()).page;
+    await signIn(lobby, 'sh-pd.lobby');
+    await lobby.getByTestId('user-menu').waitFor();
+    await lobby.getByRole('link', { name: '大堂管理' }).click();
+    await eventually(() => attr(lobby, 'lobby-estimate-cash', 'data-method')).toBe('serviceloop');
+    await interval(lobby, 'lobby-estimate-cash');
+    expect(await text(lobby, 'lobby-estimate-cash')).toMatch(/^约 \d+ 分钟（\d+–\d+ 分钟）$/);
+    await lobby.getByTestId('lobby-prediction-chart').locator('svg').waitFor();
+    await shot(lobby, 'p04-lobby-prediction');
+  });
+});
