@@ -218,26 +218,10 @@ export async function simulateCommand(
       `${fit.observed.overall.arrivalsPerDay.toFixed(0)} arrivals a day`,
   );
 
-  // Patience from the history: the censored MLE, then calibrated by simulation so the staffing as
-  // it was abandons and waits as the history did.
-  const calibration = calibrateToHistory(fit, { replications: 10, seed: seed + 7919 });
-  const base: TSimulationModel = calibration.model;
-  log1(
-    `patience calibrated to the history in ${calibration.iterations} rounds${calibration.converged ? '' : ' (not converged)'}: ${Object.entries(
-      calibration.classes,
-    )
-      .map(
-        ([c, x]) =>
-          `${c} ${pct(x.quickShare)} leave at once, others wait ${num(x.meanPatienceS / 60, 1)} min on average`,
-      )
-      .join('; ')}`,
-  );
-
   const nSlots = (fit.closeMin - fit.openMin) / fit.intervalMinutes;
   const intervalS = fit.intervalMinutes * 60;
-  const allSkills = base.services.map((s) => s.code);
-  const asWas: CounterPlan = { name: 'as it was', counters: base.counters };
-  const plans: CounterPlan[] = [asWas];
+  const allSkills = fit.model.services.map((s) => s.code);
+  const plans: CounterPlan[] = [];
   let standards: readonly ServiceStandard[] | undefined;
   try {
     if (file) {
@@ -260,6 +244,23 @@ export async function simulateCommand(
     if (error instanceof PlanError) throw new UsageError(`--plans: ${error.message}`);
     throw error;
   }
+
+  // Patience from the history: the censored MLE, then calibrated by simulation so the staffing as
+  // it was abandons and waits as the history did.
+  const calibration = calibrateToHistory(fit, { replications: 10, seed: seed + 7919 });
+  const base: TSimulationModel = calibration.model;
+  log1(
+    `patience calibrated to the history in ${calibration.iterations} rounds${calibration.converged ? '' : ' (not converged)'}: ${Object.entries(
+      calibration.classes,
+    )
+      .map(
+        ([c, x]) =>
+          `${c} ${pct(x.quickShare)} leave at once, others wait ${num(x.meanPatienceS / 60, 1)} min on average`,
+      )
+      .join('; ')}`,
+  );
+
+  plans.unshift({ name: 'as it was', counters: base.counters });
 
   const total = plans.length * replications;
   const bar =
