@@ -3,10 +3,29 @@ import { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
 import { ZMoney } from '../shared/money.ts';
 import { ZJrtClassification } from './classification.ts';
+import {
+  CaseChannels,
+  CaseServiceLevels,
+  CaseStates,
+  CaseTypes,
+  NonPropertyClaimKinds,
+  Remedies,
+  RootCauseCategories,
+  Severities,
+} from './keys.ts';
 import { PauseReasons, ZPause } from './sla-schema.ts';
 
-/** One case engine, three kinds of case. */
-export const CaseTypes = ['complaint', 'ebanking_support', 'internal_request'] as const;
+export {
+  CaseChannels,
+  CaseServiceLevels,
+  CaseStates,
+  CaseTypes,
+  NonPropertyClaimKinds,
+  Remedies,
+  RootCauseCategories,
+  Severities,
+};
+
 export type CaseType = (typeof CaseTypes)[number];
 export const ZCaseType = z.enum(CaseTypes);
 
@@ -45,58 +64,17 @@ export function parseCaseNumber(value: string): { type: CaseType; year: number; 
 
 export const ZCaseNumber = z.string().regex(NUMBER_RE, 'e.g. CMP-2026-000123');
 
-export const CaseChannels = [
-  'counter',
-  'hotline',
-  'web_app',
-  'email',
-  'letter',
-  'regulator_referral',
-  'social_media',
-  'internal',
-] as const;
 export type CaseChannel = (typeof CaseChannels)[number];
 export const ZCaseChannel = z.enum(CaseChannels);
 
-export const Severities = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof Severities)[number];
 export const ZSeverity = z.enum(Severities);
 
-/**
- * The customer's service level as recorded on the case (DOMAIN §2): diamond…basic for people,
- * 1A–5A / 1B–5B for companies (the same values as the customers context), plus 'unrated' for
- * walk-ins and unknown customers. Kept here so the case engine does not import customers.
- */
-export const CaseServiceLevels = [
-  'diamond',
-  'gold',
-  'silver',
-  'basic',
-  '1A',
-  '2A',
-  '3A',
-  '4A',
-  '5A',
-  '1B',
-  '2B',
-  '3B',
-  '4B',
-  '5B',
-  'unrated',
-] as const;
 export type CaseServiceLevel = (typeof CaseServiceLevels)[number];
 export const ZCaseServiceLevel = z.enum(CaseServiceLevels);
 
-export const Remedies = ['repair', 'replace', 'redo'] as const;
 export type Remedy = (typeof Remedies)[number];
 
-export const NonPropertyClaimKinds = [
-  'apology',
-  'explanation',
-  'correction_of_records',
-  'reputation',
-  'other',
-] as const;
 export type NonPropertyClaimKind = (typeof NonPropertyClaimKinds)[number];
 
 /** What the customer claims (DOMAIN §3, seed 001 §42–44). */
@@ -132,31 +110,10 @@ export const ZCaseCustomer = z.discriminatedUnion('kind', [
 ]);
 export type TCaseCustomer = z.infer<typeof ZCaseCustomer>;
 
-export const CaseStates = [
-  'received',
-  'acknowledged',
-  'investigating',
-  'resolution_proposed',
-  'accepted',
-  'rejected',
-  'closed',
-  'review_requested',
-  'merged',
-  'withdrawn',
-] as const;
 export type CaseState = (typeof CaseStates)[number];
 
 export const TERMINAL_STATES: readonly CaseState[] = ['merged', 'withdrawn'];
 
-export const RootCauseCategories = [
-  'people',
-  'process',
-  'system_equipment',
-  'product',
-  'rules',
-  'third_party',
-  'customer_misunderstanding',
-] as const;
 export type RootCauseCategory = (typeof RootCauseCategories)[number];
 
 export const ROOT_CAUSE_LABELS: Readonly<Record<RootCauseCategory, { zh: string; en: string }>> = {

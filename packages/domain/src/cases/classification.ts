@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { JrtBusinessTypeKeys, JrtCauseKeys, JrtChannelKeys } from './keys.ts';
+
+export { JrtBusinessTypeKeys, JrtCauseKeys, JrtChannelKeys };
 
 /**
  * The three axes of JR/T 0169-2018 (金融消费者投诉统计分类及编码 银行业金融机构): the channel
@@ -19,19 +22,6 @@ export interface JrtCategory<K extends string> {
 const cat = <K extends string>(key: K, zh: string, en: string, group?: string): JrtCategory<K> =>
   group === undefined ? { key, zh, en } : { key, zh, en, group };
 
-export const JrtChannelKeys = [
-  'branch_counter',
-  'self_service',
-  'online_banking',
-  'telephone_banking',
-  'mobile_app',
-  'public_platform',
-  'sms',
-  'electronic_other',
-  'third_party',
-  'middle_back_office',
-  'other',
-] as const;
 export type JrtChannel = (typeof JrtChannelKeys)[number];
 
 export const JRT_CHANNELS: readonly JrtCategory<JrtChannel>[] = [
@@ -53,23 +43,6 @@ export const JRT_CHANNELS: readonly JrtCategory<JrtChannel>[] = [
   cat('other', '其他', 'Other'),
 ];
 
-export const JrtBusinessTypeKeys = [
-  'rmb_savings',
-  'debit_card',
-  'credit_card',
-  'loans',
-  'payment_settlement',
-  'debt_collection',
-  'foreign_exchange',
-  'agency_business',
-  'own_wealth_management',
-  'other_intermediary',
-  'personal_financial_information',
-  'precious_metals',
-  'rmb_cash_management',
-  'treasury',
-  'other',
-] as const;
 export type JrtBusinessType = (typeof JrtBusinessTypeKeys)[number];
 
 export const JRT_BUSINESS_TYPES: readonly JrtCategory<JrtBusinessType>[] = [
@@ -90,21 +63,6 @@ export const JRT_BUSINESS_TYPES: readonly JrtCategory<JrtBusinessType>[] = [
   cat('other', '其他', 'Other'),
 ];
 
-export const JrtCauseKeys = [
-  'service_attitude_quality',
-  'facilities_equipment_systems',
-  'rules_processes',
-  'marketing_practices',
-  'information_disclosure',
-  'product_returns',
-  'freedom_of_choice',
-  'pricing_fees',
-  'contract_terms',
-  'funds_security',
-  'information_security',
-  'debt_collection_practices',
-  'other',
-] as const;
 export type JrtCause = (typeof JrtCauseKeys)[number];
 
 export const JRT_CAUSES: readonly JrtCategory<JrtCause>[] = [

@@ -1,25 +1,20 @@
 import { z } from 'zod';
+import {
+  CompanyServiceLevels,
+  CustomerKinds,
+  CustomerTiers,
+  IdTypes,
+  PersonServiceLevels,
+  ServiceLevels,
+} from './kinds.ts';
 
-/** The customer pyramid by value (not by visit count), and the service level that sets standards. */
-export const CustomerTiers = ['vip', 'major', 'ordinary', 'small'] as const;
+export { CompanyServiceLevels, CustomerKinds, CustomerTiers, IdTypes, PersonServiceLevels, ServiceLevels };
+
 export type CustomerTier = (typeof CustomerTiers)[number];
 
-export const PersonServiceLevels = ['diamond', 'gold', 'silver', 'basic'] as const;
-export const CompanyServiceLevels = ['1A', '2A', '3A', '4A', '5A', '1B', '2B', '3B', '4B', '5B'] as const;
-export const ServiceLevels = [...PersonServiceLevels, ...CompanyServiceLevels] as const;
 export type ServiceLevel = (typeof ServiceLevels)[number];
 
-export const IdTypes = [
-  'resident_id',
-  'passport',
-  'hk_macau_permit',
-  'taiwan_permit',
-  'business_license',
-  'uscc',
-] as const;
 export type IdType = (typeof IdTypes)[number];
-
-export const CustomerKinds = ['person', 'company'] as const;
 
 const ZPhone = z
   .string()

@@ -8,8 +8,9 @@ import type { CustomerTier } from './customer.ts';
  * and the yearly profit contribution that the pyramid tiers are based on.
  */
 
-/** AUM bands as Chinese retail banks draw them: mass, affluent (理财), wealth (财富), private banking (私行, ¥6m). */
-export const AumBands = ['under_50k', '50k_500k', '500k_2m', '2m_6m', 'over_6m'] as const;
+import { AumBands } from './kinds.ts';
+
+export { AumBands };
 export type AumBand = (typeof AumBands)[number];
 
 const YUAN = 100;

@@ -1,42 +1,10 @@
 import { z } from 'zod';
+import { Permissions, Roles } from './roles.ts';
 
-/** Every permission a route can demand. Routes name exactly one (or 'public' / 'authenticated'). */
-export const Permissions = [
-  'org.read',
-  'org.manage',
-  'staff.read',
-  'staff.manage',
-  'customer.read',
-  'customer.manage',
-  'customer.reveal',
-  'customer.import',
-  'audit.read',
-  'queue.read',
-  'queue.serve',
-  'queue.manage',
-  /** Branch queue settings: service catalogue, target waits, calling policy (branch manager). */
-  'queue.configure',
-  'case.read',
-  'case.handle',
-  'case.supervise',
-  'case.approve',
-  /** Case engine settings: SLA policy, escalation, compensation authority, business calendar of a unit. */
-  'case.configure',
-  'quality.read',
-  'quality.manage',
-] as const;
+export { Permissions, Roles };
+
 export type Permission = (typeof Permissions)[number];
 
-export const Roles = [
-  'administrator',
-  'branch_manager',
-  'lobby_manager',
-  'teller',
-  'customer_manager',
-  'complaint_handler',
-  'quality_supervisor',
-  'back_office',
-] as const;
 export type Role = (typeof Roles)[number];
 export const ZRole = z.enum(Roles);
 
