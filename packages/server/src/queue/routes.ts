@@ -113,7 +113,10 @@ const ZLobbyOverview = z.object({
     ZServiceView.extend({
       waiting: z.number().int(),
       longestWaitSeconds: z.number().int(),
+      /** What a customer drawing a ticket now (default class) would be told, with its 80% interval. */
       estimate: ZWaitEstimate,
+      /** …and how many people the kiosk would say are ahead of them. */
+      newArrivalAhead: z.number().int(),
     }),
   ),
   counters: z.array(
@@ -155,7 +158,14 @@ const ZDisplayState = z.object({
     }),
   ),
   waiting: z.array(
-    z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), waiting: z.number() }),
+    z.object({
+      code: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      waiting: z.number(),
+      /** Predicted wait of a ticket drawn now for this service (default class), with its 80% interval. */
+      estimate: ZWaitEstimate,
+    }),
   ),
 });
 

@@ -13,7 +13,7 @@ import type { Actor } from '../identity/actor.ts';
 import { type BranchInfo, branchInScope, publicBranch, type ServiceInfo, servicesOf } from './branch.ts';
 import { type RawCounter, ticketWithLine } from './fast.ts';
 import { branchPredictions, type TicketPrediction } from './prediction.ts';
-import { policyOf, policyTicketsFromRaw } from './service.ts';
+import { callingPolicyOf, policyTicketsFromRaw } from './service.ts';
 import { type CounterRow, countersOf, toTicket, waitingPolicyTickets } from './store.ts';
 
 /** Open counters as the calling policy sees them. */
@@ -68,7 +68,7 @@ export async function ticketStatus(ctx: ServerContext, ticketId: string): Promis
   if (row.status === 'waiting' && found.waiting) {
     const waiting = policyTicketsFromRaw(found.waiting);
     const nowMs = ctx.clock().getTime();
-    const config = policyOf(branch.id);
+    const config = await callingPolicyOf(ctx, branch.id);
     if (row.businessDay === businessDayOf(nowMs, branch.timeZone)) {
       const predictions = await branchPredictions(ctx, {
         branch,
@@ -151,16 +151,17 @@ async function summarise(ctx: ServerContext, branch: BranchInfo): Promise<LobbyO
   const now = ctx.clock().getTime();
   const day = businessDayOf(now, branch.timeZone);
   const services = await servicesOf(ctx, branch.id); // first: a new branch gets its counters here
-  const [waiting, counters] = await Promise.all([
+  const [waiting, counters, config] = await Promise.all([
     waitingPolicyTickets(ctx.db, branch.id, day),
     countersOf(ctx.db, branch.id),
+    callingPolicyOf(ctx, branch.id),
   ]);
   const [current, predictions] = await Promise.all([
     currentTickets(ctx, counters),
     branchPredictions(ctx, {
       branch,
       businessDay: day,
-      config: policyOf(branch.id),
+      config,
       waiting,
       counters,
       nowMs: now,
