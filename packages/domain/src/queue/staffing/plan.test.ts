@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Visit } from '../visit-log/schema.ts';
 import { erlangCMetrics } from './erlang.ts';
-import { forecastArrivals, groupServiceLevel, recommendStaffing } from './plan.ts';
+import { forecastArrivals, groupServiceLevel, primarySkills, recommendStaffing } from './plan.ts';
 
 /** `n` served visits spread over 10:00–10:30 of `day`, each 180 s of service, given class. */
 function slotVisits(day: string, n: number, priority: (i: number) => number, service = 'PS'): Visit[] {
@@ -130,6 +130,88 @@ describe('recommendStaffing', () => {
         expect(plan(n + extra)).toBeGreaterThanOrEqual(plan(n));
       }),
       { numRuns: 30 },
+    );
+  });
+});
+
+describe('per-service standards and skills', () => {
+  // Monday 10:00–10:30: 60 cash, 10 wealth visits of 180 s; Monday 11:00: cash only.
+  const visits = [
+    ...slotVisits('2030-01-07', 60, () => 0, 'cash'),
+    ...slotVisits('2030-01-07', 10, () => 0, 'wealth'),
+    ...slotVisits('2030-01-07', 30, () => 0, 'cash').map((v) => ({
+      ...v,
+      visitId: `${v.visitId}-late`,
+      arrivedAt: v.arrivedAt + 3_600_000,
+      calledAt: (v.calledAt ?? 0) + 3_600_000,
+      serviceStartedAt: (v.serviceStartedAt ?? 0) + 3_600_000,
+      serviceEndedAt: (v.serviceEndedAt ?? 0) + 3_600_000,
+    })),
+  ];
+  const forecast = forecastArrivals(visits, { intervalMinutes: 30 });
+  const cash = {
+    name: 'cash 80% in 15 min',
+    minPriority: Number.NEGATIVE_INFINITY,
+    targetSeconds: 900,
+    level: 0.8,
+    service: 'cash',
+  };
+  const wealth = {
+    name: 'wealth 80% in 1 min',
+    minPriority: Number.NEGATIVE_INFINITY,
+    targetSeconds: 60,
+    level: 0.8,
+    service: 'wealth',
+  };
+
+  it('a service’s target binds only where that service has arrivals', () => {
+    const loose = recommendStaffing({ forecast, weekday: 1, standards: [cash] });
+    const strict = recommendStaffing({ forecast, weekday: 1, standards: [cash, wealth] });
+    const [ten, eleven] = strict.intervals;
+    expect(ten?.slot).toBe('10:00');
+    expect(ten?.counters).toBeGreaterThan(loose.intervals[0]?.counters ?? 0);
+    expect(eleven?.slot).toBe('11:00');
+    expect(eleven?.counters).toBe(loose.intervals[1]?.counters);
+    expect(eleven?.achieved.find((a) => a.standard === wealth.name)?.level).toBe(1);
+    // The pooled Erlang C level at 60 s with the recommended counters meets the wealth standard.
+    expect(ten?.achieved.find((a) => a.standard === wealth.name)?.level).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('gives each interval’s counters a leading skill by offered load', () => {
+    const plan = recommendStaffing({ forecast, weekday: 1, standards: [cash, wealth] });
+    const ten = plan.intervals[0];
+    const mix = ten?.skillMix ?? [];
+    expect(mix.reduce((s, m) => s + m.counters, 0)).toBe(ten?.counters);
+    expect(mix[0]?.service).toBe('cash');
+    expect(mix.find((m) => m.service === 'wealth')?.counters).toBeGreaterThanOrEqual(1);
+    expect(plan.intervals[1]?.skillMix).toEqual([{ service: 'cash', counters: plan.intervals[1]?.counters }]);
+  });
+
+  it('primarySkills hands out exactly the counters, one to each service while enough, more to more load', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.array(fc.double({ min: 0, max: 5000, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        (counters, loads) => {
+          const list = loads.map((load, i) => ({ service: `s${i}`, load }));
+          const mix = primarySkills(counters, list);
+          const active = list.filter((l) => l.load > 0);
+          const given = mix.reduce((s, m) => s + m.counters, 0);
+          expect(given).toBe(active.length === 0 ? 0 : counters);
+          if (counters >= active.length) {
+            for (const l of active)
+              expect(mix.find((m) => m.service === l.service)?.counters).toBeGreaterThanOrEqual(1);
+          }
+          for (const m of mix) expect(active.some((l) => l.service === m.service)).toBe(true);
+          // Largest remainder stays within one counter of the exact share (beyond the minimum of one).
+          const total = active.reduce((s, l) => s + l.load, 0);
+          for (const l of active) {
+            const k = mix.find((m) => m.service === l.service)?.counters ?? 0;
+            if (counters >= active.length)
+              expect(k).toBeLessThanOrEqual(Math.max(1, Math.ceil((l.load / total) * counters)) + 1);
+          }
+        },
+      ),
     );
   });
 });

@@ -100,12 +100,18 @@ export function forecastArrivals(
   return { intervalMinutes: interval, cells, datesPerWeekday, meanServiceS, meanPatienceS };
 }
 
-/** "level of the visits of class ≥ minPriority are called within targetSeconds". */
+/**
+ * "level of the visits of class ≥ minPriority are called within targetSeconds" — of one
+ * service when `service` is set (a branch's per-service target wait). Counters are pooled, so a
+ * service's customers share them with everyone of their class or higher: the standard binds in
+ * the intervals where that service has arrivals, with the pooled queue's waits.
+ */
 export interface ServiceStandard {
   readonly name: string;
   readonly minPriority: number;
   readonly targetSeconds: number;
   readonly level: number;
+  readonly service?: string;
 }
 
 export const DEFAULT_STANDARDS: readonly ServiceStandard[] = [
@@ -131,6 +137,12 @@ export interface StaffingInterval {
   readonly dedicatedCounters: Readonly<Record<string, number>>;
   /** Achieved level per standard with `counters` open. */
   readonly achieved: readonly { readonly standard: string; readonly level: number }[];
+  /**
+   * Which skill each of the `counters` leads with: shares of the offered load (largest
+   * remainder, every service with arrivals at least one counter while there are enough). Every
+   * counter also serves the other services, after its own: the plan assumes pooled counters.
+   */
+  readonly skillMix: readonly { readonly service: string; readonly counters: number }[];
   readonly occupancy: number;
 }
 
@@ -230,6 +242,12 @@ export function recommendStaffing(options: {
       const patience = patienceOf(cells);
       const levels = (servers: number) =>
         standards.map((st) => {
+          if (
+            st.service !== undefined &&
+            !cells.some((c) => c.service === st.service && c.meanArrivals > 0)
+          ) {
+            return { standard: st.name, level: 1 };
+          }
           const group =
             cells.filter((c) => c.priority >= st.minPriority).reduce((s, c) => s + c.meanArrivals, 0) /
             seconds;
@@ -285,6 +303,10 @@ export function recommendStaffing(options: {
         counters,
         dedicatedCounters,
         achieved: counters > 0 ? levels(counters) : standards.map((s) => ({ standard: s.name, level: 1 })),
+        skillMix: primarySkills(
+          counters,
+          [...byService].map(([service, n]) => ({ service, load: n * serviceS(service) })),
+        ),
         occupancy: counters > 0 ? Math.min(1, (lambda * meanServiceSeconds) / counters) : 0,
       };
     });
@@ -296,6 +318,50 @@ export function recommendStaffing(options: {
     peakCounters: Math.max(0, ...intervals.map((i) => i.counters)),
     counterHours: intervals.reduce((s, i) => s + (i.counters * minutes) / 60, 0),
   };
+}
+
+/**
+ * Splits `counters` among services by offered load (largest remainder): each service with load
+ * gets at least one counter leading with it while there are counters enough, the rest by share.
+ * Most counters first, then by code.
+ */
+export function primarySkills(
+  counters: number,
+  loads: readonly { readonly service: string; readonly load: number }[],
+): { service: string; counters: number }[] {
+  const active = loads.filter((l) => l.load > 0).sort((a, b) => b.load - a.load || cmp(a.service, b.service));
+  if (counters <= 0 || active.length === 0) return [];
+  const n = new Map<string, number>();
+  let left = counters;
+  // One each for as many services as there are counters (biggest loads first).
+  for (const l of active.slice(0, counters)) {
+    n.set(l.service, 1);
+    left--;
+  }
+  const total = active.reduce((s, l) => s + l.load, 0);
+  if (left > 0) {
+    const want = active.map((l) => ({ service: l.service, exact: (l.load / total) * counters }));
+    const extra = want.map((w) => ({ ...w, more: Math.max(0, w.exact - (n.get(w.service) ?? 0)) }));
+    const floors = extra.map((e) => ({ ...e, whole: Math.floor(e.more) }));
+    let given = 0;
+    for (const f of floors) {
+      const add = Math.min(f.whole, left - given);
+      if (add > 0) n.set(f.service, (n.get(f.service) ?? 0) + add);
+      given += Math.max(0, add);
+    }
+    const byRemainder = [...floors].sort(
+      (a, b) => b.more - b.whole - (a.more - a.whole) || b.exact - a.exact || cmp(a.service, b.service),
+    );
+    for (let i = 0; given < left; i = (i + 1) % byRemainder.length) {
+      const f = byRemainder[i] as (typeof byRemainder)[number];
+      n.set(f.service, (n.get(f.service) ?? 0) + 1);
+      given++;
+    }
+  }
+  return [...n]
+    .map(([service, k]) => ({ service, counters: k }))
+    .filter((x) => x.counters > 0)
+    .sort((a, b) => b.counters - a.counters || cmp(a.service, b.service));
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
