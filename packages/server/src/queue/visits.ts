@@ -23,6 +23,7 @@ import {
   startImportJob,
 } from '../imports/jobs.ts';
 import { type BranchInfo, branchInScope } from './branch.ts';
+import { forgetBranchModel } from './prediction.ts';
 import { callingPolicyOf } from './service.ts';
 import { countersOf } from './store.ts';
 
@@ -221,6 +222,8 @@ async function runVisitImport(
         details: { rows: inserted, rejected: rejections.length },
       }),
     );
+    // The branch's wait predictor learns the new history on its next prediction.
+    if (inserted > 0) forgetBranchModel(ctx, branch.id);
   }
   const already = dryRun ? 0 : log.visits.length - inserted;
   const message = [
