@@ -6,9 +6,18 @@ import { useParams, useSearchParams } from 'react-router';
 import { buildUrl } from '../shell/api.ts';
 import { LanguageSwitch } from '../shell/ShellLayout.tsx';
 import { Announcer, type Utterance } from './announcer.ts';
-import { type CallEvent, type DisplayState, formatClock } from './api.ts';
+import { type CallEvent, type DisplayNotices, type DisplayState, formatClock } from './api.ts';
 
 const FLASH_MS = 8_000;
+/** How often the board re-checks notice end times (a notice may end while nothing else happens). */
+const NOTICE_TICK_MS = 15_000;
+
+/** The notices a board shows: the newest list it received, minus those whose time is up. */
+function liveNotices(received: DisplayNotices | undefined, skewMs: number, nowMs: number) {
+  if (!received) return [];
+  const serverNow = nowMs + skewMs;
+  return received.notices.filter((n) => n.endsAt === null || Date.parse(n.endsAt) > serverNow);
+}
 
 function parse<T>(event: MessageEvent): T | undefined {
   try {
@@ -31,6 +40,10 @@ export function DisplayPage() {
   const [flash, setFlash] = useState<{ number: string; counter: number | null; at: number } | undefined>(
     undefined,
   );
+  // Notices: the newest list by the server's `at` (a late copy of an older change is ignored),
+  // and the server clock's offset, so an end time is judged by the server's clock, not the board's.
+  const [notices, setNotices] = useState<{ list: DisplayNotices; skewMs: number } | undefined>(undefined);
+  const [now, setNow] = useState(() => Date.now());
   const announcer = useMemo(() => new Announcer(), []);
   const englishRef = useRef(english);
   englishRef.current = english;
@@ -47,6 +60,12 @@ export function DisplayPage() {
         setState(next);
         setConnected(true);
       }
+    });
+    source.addEventListener('notices', (e) => {
+      const next = parse<DisplayNotices>(e);
+      if (!next) return;
+      const skewMs = Date.parse(next.at) - Date.now();
+      setNotices((current) => (current && next.at < current.list.at ? current : { list: next, skewMs }));
     });
     source.addEventListener('call', (e) => {
       const call = parse<CallEvent>(e);
@@ -65,16 +84,33 @@ export function DisplayPage() {
   }, [branchId, announcer]);
 
   useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), NOTICE_TICK_MS);
+    return () => window.clearInterval(timer);
+  }, []);
+
+  useEffect(() => {
     if (!flash) return;
     const timer = window.setTimeout(() => setFlash(undefined), FLASH_MS);
     return () => window.clearTimeout(timer);
   }, [flash]);
 
-  const notices = [
-    ...search.getAll('notice'),
+  const posted = liveNotices(notices?.list, notices?.skewMs ?? 0, now);
+  const textOf = (n: (typeof posted)[number]) =>
+    n.textEn && (locale === 'en' || english)
+      ? locale === 'en'
+        ? n.textEn
+        : `${n.textZh} / ${n.textEn}`
+      : n.textZh;
+  const footer = [
+    ...posted.map((n) => ({ key: n.id, text: textOf(n), warning: n.level === 'warning' })),
+    ...search.getAll('notice').map((text, i) => ({ key: `q${i}`, text, warning: true })),
     ...(state?.counters
       .filter((c) => c.state === 'paused')
-      .map((c) => t('queue.display.counterPaused', { n: c.number })) ?? []),
+      .map((c) => ({
+        key: `paused-${c.number}`,
+        text: t('queue.display.counterPaused', { n: c.number }),
+        warning: false,
+      })) ?? []),
   ];
   const calling = state?.counters.filter((c) => c.currentNumber) ?? [];
 
@@ -223,12 +259,31 @@ export function DisplayPage() {
           </section>
         </aside>
       </main>
-      {notices.length > 0 && (
+      {footer.length > 0 && (
         <footer
-          style={{ background: '#1f2937', padding: '12px 32px', fontSize: 28, color: '#fbbf24' }}
+          style={{
+            background: '#1f2937',
+            padding: '12px 32px',
+            fontSize: 28,
+            display: 'flex',
+            flexWrap: 'wrap',
+            gap: '4px 24px',
+            alignItems: 'baseline',
+          }}
           data-testid="display-notices"
+          aria-live="polite"
         >
-          {t('queue.display.notices')}: {notices.join(' · ')}
+          <span style={{ color: '#9ca3af' }}>{t('queue.display.notices')}:</span>
+          {footer.map((n) => (
+            <span
+              key={n.key}
+              style={{ color: n.warning ? '#fbbf24' : '#e5e7eb', fontWeight: n.warning ? 700 : 400 }}
+              data-testid="display-notice"
+            >
+              {n.warning ? '⚠ ' : ''}
+              {n.text}
+            </span>
+          ))}
         </footer>
       )}
     </div>

@@ -1,76 +1,169 @@
-import type { TicketDetail } from './api.ts';
+import type { TFunction } from 'i18next';
+import type { EChartOption } from '../shell/EChart.tsx';
+import type { DayKpis, KpiFigures, KpiTrend } from './api.ts';
 
-export interface KpiRow {
-  readonly key: string;
-  readonly arrivals: number;
-  readonly walkUps: number;
-  readonly served: number;
-  readonly abandoned: number;
-  readonly noShows: number;
-  readonly meanWait: number | null;
-  readonly p90Wait: number | null;
-  readonly maxWait: number | null;
-  /** Share (0–1) of called tickets whose wait was within their service's target. */
-  readonly withinTarget: number | null;
-  readonly meanService: number | null;
-}
-
-const seconds = (from: string, to: string) => (new Date(to).getTime() - new Date(from).getTime()) / 1000;
-
-function mean(values: readonly number[]): number | null {
-  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-/** Nearest-rank percentile. */
-function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[rank - 1] ?? null;
-}
-
-/**
- * Day KPIs of a set of tickets. A wait runs from arrival (kept over transfers) to the call;
- * walk-ups never waited and count only as arrivals and, when finished, as served.
+/*
+ * Chart options for the KPI page. The figures themselves come from the server
+ * (GET /branches/:id/kpis, /kpis/trend): one definition of each KPI, the same for the page,
+ * the CSV export and any report built on the API.
  */
-export function kpiOf(
-  key: string,
-  tickets: readonly TicketDetail[],
-  targetOf: (serviceCode: string) => number,
-): KpiRow {
-  const ticketed = tickets.filter((t) => !t.walkUp);
-  const called = ticketed.filter((t) => t.calledAt !== null);
-  const waits = called.map((t) => Math.max(0, seconds(t.arrivedAt, t.calledAt ?? t.arrivedAt)));
-  const within = called.filter(
-    (t) => seconds(t.arrivedAt, t.calledAt ?? t.arrivedAt) <= targetOf(t.serviceCode),
-  ).length;
-  const served = tickets.filter((t) => t.status === 'served');
-  const serviceTimes = served.flatMap((t) =>
-    t.startedAt && t.endedAt ? [seconds(t.startedAt, t.endedAt)] : [],
-  );
+
+/** Upper bounds (minutes) of the server's wait buckets; the last bucket is open-ended. */
+export const WAIT_BUCKETS_MIN = [5, 10, 15, 20, 30, 45] as const;
+
+const BRAND = '#8f1d22';
+const GOOD = '#52c41a';
+const WAIT = '#fa8c16';
+const TARGET = '#1677ff';
+
+const minutes = (s: number | null) => (s === null ? null : Math.round((s / 60) * 10) / 10);
+
+/** A row of the KPI tables: a label and the server's figures. */
+export interface KpiRow extends KpiFigures {
+  readonly key: string;
+  readonly label: string;
+  readonly targetWaitSeconds?: number;
+}
+
+export function serviceOption(k: DayKpis, label: (code: string) => string, t: TFunction): EChartOption {
+  const services = k.services.filter((s) => s.arrivals + s.walkUps > 0 || s.targetWaitSeconds > 0);
   return {
-    key,
-    arrivals: tickets.length,
-    walkUps: tickets.length - ticketed.length,
-    served: served.length,
-    abandoned: tickets.filter((t) => t.status === 'abandoned').length,
-    noShows: tickets.filter((t) => t.status === 'no_show').length,
-    meanWait: mean(waits),
-    p90Wait: percentile(waits, 0.9),
-    maxWait: waits.length === 0 ? null : Math.max(...waits),
-    withinTarget: called.length === 0 ? null : within / called.length,
-    meanService: mean(serviceTimes),
+    tooltip: { trigger: 'axis' },
+    legend: { data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.withinTarget')] },
+    grid: { left: 44, right: 52, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: services.map((s) => label(s.code)) },
+    yAxis: [
+      { type: 'value', minInterval: 1 },
+      { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+    ],
+    series: [
+      {
+        name: t('queue.kpi.arrivals'),
+        type: 'bar',
+        data: services.map((s) => s.arrivals),
+        itemStyle: { color: BRAND },
+        barMaxWidth: 36,
+      },
+      {
+        name: t('queue.kpi.served'),
+        type: 'bar',
+        data: services.map((s) => s.served),
+        itemStyle: { color: GOOD },
+        barMaxWidth: 36,
+      },
+      {
+        name: t('queue.kpi.withinTarget'),
+        type: 'line',
+        yAxisIndex: 1,
+        data: services.map((s) => s.withinTargetPct),
+        itemStyle: { color: TARGET },
+        connectNulls: false,
+      },
+    ],
   };
 }
 
-export function groupBy<K>(
-  tickets: readonly TicketDetail[],
-  keyOf: (t: TicketDetail) => K,
-): Map<K, TicketDetail[]> {
-  const map = new Map<K, TicketDetail[]>();
-  for (const t of tickets) {
-    const k = keyOf(t);
-    map.set(k, [...(map.get(k) ?? []), t]);
-  }
-  return map;
+export function hourlyOption(k: DayKpis, t: TFunction): EChartOption {
+  const first = Math.min(8, ...k.hours.map((h) => h.hour));
+  const last = Math.max(17, ...k.hours.map((h) => h.hour));
+  const hours = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+  const at = (h: number) => k.hours.find((x) => x.hour === h);
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.meanWaitMin')] },
+    grid: { left: 44, right: 52, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: hours.map((h) => t('queue.kpi.hour', { h })) },
+    yAxis: [
+      { type: 'value', minInterval: 1 },
+      { type: 'value', min: 0, name: t('queue.kpi.meanWaitMin'), nameTextStyle: { align: 'right' } },
+    ],
+    series: [
+      {
+        name: t('queue.kpi.arrivals'),
+        type: 'bar',
+        data: hours.map((h) => at(h)?.arrivals ?? 0),
+        itemStyle: { color: BRAND },
+      },
+      {
+        name: t('queue.kpi.served'),
+        type: 'bar',
+        data: hours.map((h) => at(h)?.served ?? 0),
+        itemStyle: { color: GOOD },
+      },
+      {
+        name: t('queue.kpi.meanWaitMin'),
+        type: 'line',
+        yAxisIndex: 1,
+        data: hours.map((h) => minutes(at(h)?.meanWaitSeconds ?? null)),
+        itemStyle: { color: WAIT },
+      },
+    ],
+  };
+}
+
+export function waitBucketLabels(t: TFunction): string[] {
+  return [
+    ...WAIT_BUCKETS_MIN.map((n) => t('queue.kpi.waitLessThan', { n })),
+    t('queue.kpi.waitAtLeast', { n: WAIT_BUCKETS_MIN[WAIT_BUCKETS_MIN.length - 1] }),
+  ];
+}
+
+export function waitOption(k: DayKpis, t: TFunction): EChartOption {
+  return {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 44, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: 'category', data: waitBucketLabels(t) },
+    yAxis: { type: 'value', minInterval: 1, name: t('queue.kpi.customers') },
+    series: [
+      {
+        name: t('queue.kpi.customers'),
+        type: 'bar',
+        data: k.waitBuckets.map((n, i) => ({
+          value: n,
+          // Buckets past 15 minutes (the usual service standard) in the warning colour.
+          itemStyle: { color: (WAIT_BUCKETS_MIN[i] ?? Number.POSITIVE_INFINITY) <= 15 ? GOOD : WAIT },
+        })),
+        barMaxWidth: 48,
+      },
+    ],
+  };
+}
+
+export function trendOption(trend: KpiTrend, t: TFunction): EChartOption {
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.withinTarget')] },
+    grid: { left: 44, right: 52, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: trend.days.map((d) => d.businessDay.slice(5)) },
+    yAxis: [
+      { type: 'value', minInterval: 1 },
+      { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+    ],
+    series: [
+      {
+        name: t('queue.kpi.arrivals'),
+        type: 'bar',
+        data: trend.days.map((d) => d.arrivals),
+        itemStyle: { color: BRAND },
+      },
+      {
+        name: t('queue.kpi.served'),
+        type: 'bar',
+        data: trend.days.map((d) => d.served),
+        itemStyle: { color: GOOD },
+      },
+      {
+        name: t('queue.kpi.withinTarget'),
+        type: 'line',
+        yAxisIndex: 1,
+        data: trend.days.map((d) => d.withinTargetPct),
+        itemStyle: { color: TARGET },
+      },
+    ],
+  };
+}
+
+/** `YYYY-MM-DD` `n` days before `day` (calendar arithmetic in UTC, no time zone involved). */
+export function daysBefore(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 }

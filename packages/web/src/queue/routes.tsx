@@ -5,8 +5,11 @@ import { DisplayPage } from './DisplayPage.tsx';
 import { KioskPage } from './KioskPage.tsx';
 import { KpiPage } from './KpiPage.tsx';
 import { LobbyPage } from './LobbyPage.tsx';
+import { NoticesPage } from './NoticesPage.tsx';
+import { QueueSettingsPage } from './QueueSettingsPage.tsx';
 import { TellerConsole } from './TellerConsole.tsx';
 import { TicketStatusPage } from './TicketStatusPage.tsx';
+import { VisitRecordsPage } from './VisitRecordsPage.tsx';
 
 /** Public screens (no sign-in): kiosk, display board, ticket status (/t/ is the server's QR link). */
 export function queuePublicRoutes(): ReactElement {
@@ -45,6 +48,30 @@ export function queueShellRoutes(): ReactElement {
         element={
           <RequirePermission permission="queue.read">
             <KpiPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="queue/notices"
+        element={
+          <RequirePermission permission="queue.manage">
+            <NoticesPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="queue/settings"
+        element={
+          <RequirePermission permission="queue.read">
+            <QueueSettingsPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="queue/visits"
+        element={
+          <RequirePermission permission="queue.read">
+            <VisitRecordsPage />
           </RequirePermission>
         }
       />
