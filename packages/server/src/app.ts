@@ -27,6 +27,7 @@ import { identityRoutes } from './identity/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { queueRoutes } from './queue/routes.ts';
+import { staffingRoutes } from './queue/staffing-routes.ts';
 import { closeDisplayStreams } from './queue/stream.ts';
 
 export const VERSION = '0.1.0';
@@ -143,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...customerRoutes(ctx),
     ...auditRoutes(ctx),
     ...queueRoutes(ctx),
+    ...staffingRoutes(ctx),
     ...caseRoutes(ctx),
     ...notificationRoutes(ctx),
     ...(options.extraRoutes?.(ctx) ?? []),

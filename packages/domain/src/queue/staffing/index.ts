@@ -1,2 +1,3 @@
+export * from './contracts.ts';
 export * from './erlang.ts';
 export * from './plan.ts';
