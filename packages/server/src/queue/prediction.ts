@@ -32,7 +32,9 @@ import { localTimeline } from './visits.ts';
  *    replayed day by day exactly as the backtest does, the event loop given back between days.
  *    Learned once per business day; re-checked every MODEL_RECHECK_MS (a count query) and
  *    re-learned only if the history changed; an untrained branch re-checks every
- *    UNTRAINED_RECHECK_MS. `forgetBranchModel` (after an import) makes the next read learn anew.
+ *    UNTRAINED_RECHECK_MS. `forgetBranchModel` (after an import) makes the next read learn anew
+ *    and wait for it; otherwise a branch's first read waits at most LEARN_BUDGET_MS (a branch
+ *    without history learns in a few milliseconds) and answers with the formula meanwhile.
  * 2. Today's state (domain LiveQueueState) rebuilt from today's tickets: recent calls, services
  *    and abandonments. Rebuilt in the background when the queue changed, at most every
  *    STATE_MIN_AGE_MS; the first build of a day is awaited.
@@ -47,6 +49,8 @@ const UNTRAINED_RECHECK_MS = 60_000;
 const STATE_MIN_AGE_MS = 5_000;
 const STATE_MAX_AGE_MS = 60_000;
 const BUCKET_MS = 10_000;
+/** How long a request waits for a branch's first learning before answering with the formula. */
+const LEARN_BUDGET_MS = 250;
 /** Days of history a branch learns from (the predictor forgets older days anyway). */
 export const MEMORY_DAYS = 60;
 const DAY_MS = 86_400_000;
@@ -108,6 +112,8 @@ interface PredictionEntry {
 interface BranchEntry {
   model?: ModelEntry;
   learning?: Promise<ModelEntry>;
+  /** Set by an import on this node: the next prediction waits for the learning it needs. */
+  awaitLearning?: boolean;
   checking?: boolean;
   state?: StateEntry;
   building?: Promise<StateEntry>;
@@ -158,27 +164,12 @@ export async function predictionsSettled(ctx: ServerContext): Promise<void> {
 
 /** Drops a branch's learned model (its history changed): the next prediction learns anew. */
 export function forgetBranchModel(ctx: ServerContext, branchId: string): void {
-  const e = registry(ctx).branches.get(branchId);
-  if (e) {
-    e.model = undefined;
-    e.predictions = undefined;
-  }
-}
-
-/** What the branch's predictor knows, for the lobby view. */
-export interface PredictorInfo {
-  readonly method: 'serviceloop' | 'ql-abandon';
-  /** Served visits of past days it learned from. */
-  readonly trainingVisits: number;
-}
-
-export function predictorInfo(ctx: ServerContext, branchId: string): PredictorInfo | undefined {
-  const model = registry(ctx).branches.get(branchId)?.model;
-  if (!model) return undefined;
-  return {
-    method: model.predictor.trained ? 'serviceloop' : 'ql-abandon',
-    trainingVisits: model.predictor.trainingVisits,
-  };
+  const branches = registry(ctx).branches;
+  const e = branches.get(branchId) ?? {};
+  e.model = undefined;
+  e.predictions = undefined;
+  e.awaitLearning = true;
+  branches.set(branchId, e);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,7 +265,7 @@ async function pastVisits(
 
 async function learn(ctx: ServerContext, branch: BranchInfo, day: string, config: TCallingPolicyConfig) {
   const marker = await historyMarker(ctx, branch, day);
-  const visits = await pastVisits(ctx, branch, day, priorityRanks(config));
+  const visits = marker === '0:0' ? [] : await pastVisits(ctx, branch, day, priorityRanks(config));
   const predictor = serviceLoopPredictor();
   for (const _day of trainingSteps(visits, [predictor])) {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -305,21 +296,37 @@ function startLearning(ctx: ServerContext, e: BranchEntry, input: LineInput): Pr
   return p;
 }
 
+/** The formula, for a branch whose model is still being learned (version 0: never cached as learned). */
+const unlearned = (day: string, nowMs: number): ModelEntry => ({
+  predictor: serviceLoopPredictor(),
+  day,
+  marker: '',
+  checkedAt: nowMs,
+  version: 0,
+});
+
 async function modelFor(ctx: ServerContext, e: BranchEntry, input: LineInput): Promise<ModelEntry> {
   const model = e.model;
   if (!model) {
+    const learning = startLearning(ctx, e, input);
+    // After an import the next answer waits for what was imported; a cold start (server just
+    // started) waits at most LEARN_BUDGET_MS and answers with the formula meanwhile.
+    const budget = e.awaitLearning ? null : LEARN_BUDGET_MS;
+    e.awaitLearning = false;
     try {
-      return await startLearning(ctx, e, input);
+      if (budget === null) return await learning;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), budget);
+      });
+      const first = await Promise.race([learning, late]).finally(() => clearTimeout(timer));
+      if (first) return first;
+      background(ctx, 'learning', () => learning);
+      return unlearned(input.businessDay, input.nowMs);
     } catch (error) {
-      // No model rather than no answer: the formula needs none.
+      // No model rather than no answer: the formula needs none. Retried after UNTRAINED_RECHECK_MS.
       ctx.log.warn({ err: error, branchId: input.branch.id }, 'wait prediction: learning failed');
-      const fallback: ModelEntry = {
-        predictor: serviceLoopPredictor(),
-        day: input.businessDay,
-        marker: '',
-        checkedAt: input.nowMs,
-        version: ++registry(ctx).versions,
-      };
+      const fallback = { ...unlearned(input.businessDay, input.nowMs), version: ++registry(ctx).versions };
       e.model = fallback;
       return fallback;
     }
