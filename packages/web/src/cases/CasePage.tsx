@@ -22,6 +22,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
+import i18next from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -29,6 +30,7 @@ import { useUser } from '../identity/session.tsx';
 import { ApiError, api, describeError } from '../shell/api.ts';
 import { formatDateTime } from '../shell/format.ts';
 import { useAsync } from '../shell/hooks.ts';
+import { AssignModal, EconomicsCard, ReclassifyModal } from './CaseOps.tsx';
 import {
   type CaseActionResult,
   type CaseActionType,
@@ -245,6 +247,20 @@ function describeEntry(e: TimelineEntry, locale: string): string {
     parts.push(`${labelOf('rootCause', root.category)}：${String(root.text ?? '')}`);
   }
   if (typeof d.score === 'number') parts.push('★'.repeat(d.score));
+  if (e.type === 'case.reclassified' && d.changes && typeof d.changes === 'object') {
+    const fields = Object.keys(d.changes).map((k) => labelOf('ops.field', k));
+    parts.unshift(i18next.t('cases.ops.changed', { fields: fields.join('、') }));
+    const sev = (d.changes as Record<string, { from?: unknown; to?: unknown }>).severity;
+    if (sev) parts.push(`${labelOf('severity', String(sev.from))} → ${labelOf('severity', String(sev.to))}`);
+    const clocks = Array.isArray(d.clocks) ? (d.clocks as { role?: unknown }[]) : [];
+    if (clocks.length > 0) {
+      parts.push(
+        i18next.t('cases.ops.clocksChanged', {
+          clocks: clocks.map((c) => labelOf('clockRole', String(c.role))).join('、'),
+        }),
+      );
+    }
+  }
   if (typeof d.reason === 'string' && e.type === 'case.paused') {
     parts.push(labelOf('pauseReason', d.reason));
   }
@@ -273,6 +289,8 @@ export function CasePage() {
   const [declineReason, setDeclineReason] = useState('');
   const [form] = Form.useForm<ActionValues>();
   const [override, setOverride] = useState<CaseDetail | undefined>(undefined);
+  const [reclassifying, setReclassifying] = useState(false);
+  const [assigning, setAssigning] = useState(false);
   const data = override && override.case.id === id ? override : detail.data;
 
   if (detail.error) {
@@ -352,8 +370,7 @@ export function CasePage() {
       (a !== 'pause' || !c.pauses.some((p) => p.to === null)) &&
       (a !== 'resume' || c.pauses.some((p) => p.to === null)) &&
       (a !== 'reopen' || user.can('case.supervise')) &&
-      (a !== 'decide_review' || user.can('case.supervise')) &&
-      (a !== 'assign' || c.assigneeId !== user.userId),
+      (a !== 'decide_review' || user.can('case.supervise')),
   );
   const customer =
     c.customer.kind === 'walk_in'
@@ -362,6 +379,8 @@ export function CasePage() {
         ? t('cases.case.linked')
         : t('cases.case.staff');
   const cls = c.complaint?.classification;
+  const canReclassify =
+    c.complaint !== null && user.can('case.handle') && c.state !== 'merged' && c.state !== 'withdrawn';
   const rateUrl = ratingToken ? `${window.location.origin}/rate/${ratingToken}` : undefined;
 
   return (
@@ -483,7 +502,7 @@ export function CasePage() {
       </Card>
 
       <Card title={t('cases.case.actions')} size="small">
-        {actions.length === 0 ? (
+        {actions.length === 0 && !canReclassify ? (
           <Typography.Text type="secondary">{t('cases.case.noActions')}</Typography.Text>
         ) : (
           <Space wrap data-testid="case-actions">
@@ -495,7 +514,9 @@ export function CasePage() {
                 danger={a === 'withdraw'}
                 loading={busy && acting === a}
                 onClick={() => {
-                  if (SIMPLE.includes(a) || a === 'assign') {
+                  if (a === 'assign') {
+                    setAssigning(true);
+                  } else if (SIMPLE.includes(a)) {
                     setActing(a);
                     void submitAction(a, {});
                   } else {
@@ -507,6 +528,11 @@ export function CasePage() {
                 {t(`cases.action.${a}`)}
               </Button>
             ))}
+            {canReclassify && (
+              <Button data-action="reclassify" onClick={() => setReclassifying(true)}>
+                {t('cases.ops.reclassify')}
+              </Button>
+            )}
           </Space>
         )}
       </Card>
@@ -573,6 +599,7 @@ export function CasePage() {
                 />
               )}
             </Card>
+            {c.type !== 'internal_request' && <EconomicsCard caseId={c.id} version={c.version} />}
           </Space>
         </Col>
         <Col xs={24} lg={10}>
@@ -617,6 +644,28 @@ export function CasePage() {
           {acting && <ActionForm type={acting} />}
         </Form>
       </Modal>
+      <ReclassifyModal
+        detail={data}
+        open={reclassifying}
+        onClose={() => setReclassifying(false)}
+        onDone={(next) => {
+          setOverride(next);
+          setReclassifying(false);
+          message.success(t('cases.case.done'));
+        }}
+      />
+      <AssignModal
+        caseId={c.id}
+        open={assigning}
+        busy={busy}
+        onClose={() => setAssigning(false)}
+        onAssign={(assigneeId) => {
+          setActing('assign');
+          void run({ type: 'assign', assigneeId }).then((ok) => {
+            if (ok) setAssigning(false);
+          });
+        }}
+      />
       <Modal
         open={declining !== undefined}
         title={t('cases.case.decline')}

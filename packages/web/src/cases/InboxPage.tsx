@@ -1,4 +1,4 @@
-import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
 import {
   App,
   Button,
@@ -21,7 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useUser } from '../identity/session.tsx';
 import { useOrgScope } from '../org/scope.tsx';
-import { api } from '../shell/api.ts';
+import { api, buildUrl } from '../shell/api.ts';
 import { formatDateTime } from '../shell/format.ts';
 import { useAsync } from '../shell/hooks.ts';
 import {
@@ -252,7 +252,8 @@ function CaseTable({
 }
 
 export function InboxPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const scope = useOrgScope();
   const { message } = App.useApp();
   const user = useUser();
   const [filters, setFilters] = useState<InboxFilters>({ open: true });
@@ -284,6 +285,23 @@ export function InboxPage() {
       extra={
         <Space>
           <Typography.Text type="secondary">{t('cases.inbox.keyboardHint')}</Typography.Text>
+          <a
+            href={buildUrl('/cases/export.xlsx', {
+              orgUnitId: scope.selectedId,
+              q: filters.q || undefined,
+              state: filters.state,
+              type: filters.type,
+              risk: filters.risk,
+              assigneeId: filters.assignee,
+              open: filters.open === undefined ? undefined : String(filters.open),
+              sort: 'due',
+              locale: i18n.language === 'en' ? 'en' : 'zh-CN',
+            })}
+            download="case-list.xlsx"
+            data-testid="inbox-export-xlsx"
+          >
+            <Button icon={<DownloadOutlined />}>{t('cases.ops.exportListXlsx')}</Button>
+          </a>
           <Link to="/cases/new">
             <Button type="primary" icon={<PlusOutlined />}>
               {t('cases.nav.intake')}

@@ -1,5 +1,5 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, DatePicker, Row, Select, Space, Statistic } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Row, Select, Space, Statistic, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,7 @@ import {
   type CountRow,
   formatMoney,
   labelOf,
+  VERDICT_COLOUR,
 } from './model.ts';
 
 type Prefix = 'jrtChannel' | 'jrtBusiness' | 'jrtCause' | 'rootCause' | undefined;
@@ -111,6 +112,58 @@ export function ReportsPage() {
 
   const compliance = r?.sla.compliance;
   const exportHref = buildUrl('/cases/reports/export.csv', query);
+  const xlsxHref = buildUrl('/cases/reports/export.xlsx', {
+    ...query,
+    locale: i18n.language === 'en' ? 'en' : 'zh-CN',
+  });
+  const valued = r?.recovery.valued;
+  const yuan = (minor: number) => formatMoney(minor, r?.recovery.currency ?? 'CNY', i18n.language);
+  const tierOption: EChartOption | undefined = valued
+    ? {
+        tooltip: {
+          trigger: 'axis',
+          valueFormatter: (v: unknown) => (typeof v === 'number' ? yuan(Math.round(v * 100)) : String(v)),
+        },
+        legend: { top: 0 },
+        grid: { left: 90, right: 24, top: 32, bottom: 32 },
+        xAxis: { type: 'log', logBase: 10, name: '¥', nameLocation: 'end' },
+        yAxis: { type: 'category', data: valued.byTier.map((x) => t(`tier.${x.tier}`)), inverse: true },
+        series: [
+          {
+            name: t('cases.ops.reports.compensation'),
+            type: 'bar',
+            data: valued.byTier.map((x) => Math.max(1, x.compensationMinor / 100)),
+            itemStyle: { color: '#b1272d' },
+            barMaxWidth: 18,
+          },
+          {
+            name: t('cases.ops.reports.value'),
+            type: 'bar',
+            data: valued.byTier.map((x) => Math.max(1, x.retainedValueMinor / 100)),
+            itemStyle: { color: '#389e0d' },
+            barMaxWidth: 18,
+          },
+        ],
+      }
+    : undefined;
+  const verdictColour: Record<string, string> = { green: '#52c41a', gold: '#faad14', red: '#cf1322' };
+  const verdictOption: EChartOption | undefined = valued
+    ? {
+        tooltip: { trigger: 'item' },
+        legend: { bottom: 0 },
+        series: [
+          {
+            type: 'pie',
+            radius: ['40%', '70%'],
+            data: valued.byVerdict.map((v) => ({
+              name: t(`cases.ops.economics.verdict.${v.verdict}`),
+              value: v.count,
+              itemStyle: { color: verdictColour[VERDICT_COLOUR[v.verdict]] },
+            })),
+          },
+        ],
+      }
+    : undefined;
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -133,6 +186,9 @@ export function ReportsPage() {
             />
             <a href={exportHref} download="cases.csv" data-testid="report-export">
               <Button icon={<DownloadOutlined />}>{t('cases.reports.exportCsv')}</Button>
+            </a>
+            <a href={xlsxHref} download="cases.xlsx" data-testid="report-export-xlsx">
+              <Button icon={<DownloadOutlined />}>{t('cases.ops.exportXlsx')}</Button>
             </a>
           </Space>
         }
@@ -176,6 +232,59 @@ export function ReportsPage() {
           </Col>
         </Row>
       </Card>
+      {valued && (
+        <Card title={t('cases.ops.reports.costVsValue')} data-testid="report-recovery-value">
+          <Row gutter={16}>
+            <Col xs={12} md={6}>
+              <Statistic
+                title={t('cases.ops.reports.valuedCases')}
+                value={valued.cases}
+                suffix={
+                  <span style={{ fontSize: 13 }}>
+                    ({t('cases.ops.reports.valuedCustomers', { count: valued.customers })})
+                  </span>
+                }
+              />
+            </Col>
+            <Col xs={12} md={6}>
+              <Statistic title={t('cases.ops.reports.compensation')} value={yuan(valued.compensationMinor)} />
+            </Col>
+            <Col xs={12} md={6}>
+              <Statistic
+                title={t('cases.ops.reports.retainedValue')}
+                value={yuan(valued.retainedValueMinor)}
+                data-testid="report-retained-value"
+              />
+            </Col>
+            <Col xs={12} md={6}>
+              <Statistic
+                title={t('cases.ops.reports.replacementCost')}
+                value={yuan(valued.replacementCostMinor)}
+              />
+            </Col>
+          </Row>
+          <Row gutter={16} style={{ marginTop: 16 }}>
+            <Col xs={24} lg={14}>
+              {tierOption && (
+                <EChart
+                  label={t('cases.ops.reports.costVsValue')}
+                  height={Math.max(200, valued.byTier.length * 56 + 70)}
+                  option={tierOption}
+                />
+              )}
+            </Col>
+            <Col xs={24} lg={10}>
+              <Typography.Text type="secondary">{t('cases.ops.reports.verdicts')}</Typography.Text>
+              {verdictOption && (
+                <EChart label={t('cases.ops.reports.verdicts')} height={240} option={verdictOption} />
+              )}
+            </Col>
+          </Row>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('cases.ops.economics.advisory')}
+          </Typography.Text>
+        </Card>
+      )}
       <Row gutter={[16, 16]}>
         {charts.map((c) => (
           <Col key={c.key} xs={24} lg={12}>

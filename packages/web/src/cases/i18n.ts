@@ -1,5 +1,8 @@
+import { casesOpsEn, casesOpsZh } from './ops-i18n.ts';
+
 /** The complaint screens' strings (merged into the translation resources under `cases`). */
 export const casesZh = {
+  ...casesOpsZh,
   nav: {
     group: '投诉与服务补救',
     intake: '柜面快速登记',
@@ -286,6 +289,7 @@ export const casesZh = {
     'case.follow_up_completed': '完成回访',
     'case.rated': '客户评价',
     'case.resolution_extended': '延长处理期限',
+    'case.reclassified': '更正分类',
   },
   level: {
     assignee: '处理人',
@@ -330,6 +334,7 @@ type Widen<T> = { readonly [K in keyof T]: T[K] extends string ? string : Widen<
 export type CasesMessages = Widen<typeof casesZh>;
 
 export const casesEn: CasesMessages = {
+  ...casesOpsEn,
   nav: {
     group: 'Complaints & recovery',
     intake: 'Counter intake',
@@ -625,6 +630,7 @@ export const casesEn: CasesMessages = {
     'case.follow_up_completed': 'Return visit done',
     'case.rated': 'Customer rating',
     'case.resolution_extended': 'Resolution period extended',
+    'case.reclassified': 'Classification corrected',
   },
   level: {
     assignee: 'Assignee',

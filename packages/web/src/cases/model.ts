@@ -1,13 +1,16 @@
 import type {
+  AumBand,
   CaseActionType,
   CaseChannel,
   CaseState,
   CaseType,
+  CustomerTier,
   JrtBusinessType,
   JrtCause,
   JrtChannel,
   RootCauseCategory,
   Severity,
+  TCustomerValueView,
 } from '@serviceloop/domain';
 import i18next, { type TFunction } from 'i18next';
 
@@ -200,101 +203,38 @@ export interface CaseReport {
     readonly compensationMinor: number;
     readonly casesWithCompensation: number;
     readonly currency: string;
+    /** Compensated cases whose customer has a value on file: cost against retained value. */
+    readonly valued: {
+      readonly cases: number;
+      readonly customers: number;
+      readonly compensationMinor: number;
+      readonly retainedValueMinor: number;
+      readonly replacementCostMinor: number;
+      readonly byVerdict: readonly { readonly verdict: RecoveryVerdict; readonly count: number }[];
+      readonly byTier: readonly {
+        readonly tier: CustomerTier;
+        readonly cases: number;
+        readonly compensationMinor: number;
+        readonly retainedValueMinor: number;
+      }[];
+    };
   };
 }
 
-// Runtime lists for selects; `satisfies` keeps them in step with the domain's unions.
-export const CaseStateList = [
-  'received',
-  'acknowledged',
-  'investigating',
-  'resolution_proposed',
-  'accepted',
-  'rejected',
-  'closed',
-  'review_requested',
-  'merged',
-  'withdrawn',
-] as const satisfies readonly CaseState[];
-export const CaseTypeList = [
-  'complaint',
-  'ebanking_support',
-  'internal_request',
-] as const satisfies readonly CaseType[];
-export const ChannelList = [
-  'counter',
-  'hotline',
-  'web_app',
-  'email',
-  'letter',
-  'regulator_referral',
-  'social_media',
-  'internal',
-] as const satisfies readonly CaseChannel[];
-export const SeverityList = ['low', 'medium', 'high', 'critical'] as const satisfies readonly Severity[];
+// Runtime lists for selects come from the domain's zod-free keys module (nothing else of the domain is bundled).
+export {
+  CaseChannels as ChannelList,
+  CaseStates as CaseStateList,
+  CaseTypes as CaseTypeList,
+  JrtBusinessTypeKeys as JrtBusinessList,
+  JrtCauseKeys as JrtCauseList,
+  JrtChannelKeys as JrtChannelList,
+  NonPropertyClaimKinds as NonPropertyList,
+  Remedies as RemedyList,
+  RootCauseCategories as RootCauseList,
+  Severities as SeverityList,
+} from '@serviceloop/domain/cases/keys';
 export const RiskList = ['ok', 'warning', 'breached'] as const satisfies readonly Risk[];
-export const RemedyList = ['repair', 'replace', 'redo'] as const;
-export const NonPropertyList = [
-  'apology',
-  'explanation',
-  'correction_of_records',
-  'reputation',
-  'other',
-] as const;
-export const RootCauseList = [
-  'people',
-  'process',
-  'system_equipment',
-  'product',
-  'rules',
-  'third_party',
-  'customer_misunderstanding',
-] as const satisfies readonly RootCauseCategory[];
-export const JrtChannelList = [
-  'branch_counter',
-  'self_service',
-  'online_banking',
-  'telephone_banking',
-  'mobile_app',
-  'public_platform',
-  'sms',
-  'electronic_other',
-  'third_party',
-  'middle_back_office',
-  'other',
-] as const satisfies readonly JrtChannel[];
-export const JrtBusinessList = [
-  'rmb_savings',
-  'debit_card',
-  'credit_card',
-  'loans',
-  'payment_settlement',
-  'debt_collection',
-  'foreign_exchange',
-  'agency_business',
-  'own_wealth_management',
-  'other_intermediary',
-  'personal_financial_information',
-  'precious_metals',
-  'rmb_cash_management',
-  'treasury',
-  'other',
-] as const satisfies readonly JrtBusinessType[];
-export const JrtCauseList = [
-  'service_attitude_quality',
-  'facilities_equipment_systems',
-  'rules_processes',
-  'marketing_practices',
-  'information_disclosure',
-  'product_returns',
-  'freedom_of_choice',
-  'pricing_fees',
-  'contract_terms',
-  'funds_security',
-  'information_security',
-  'debt_collection_practices',
-  'other',
-] as const satisfies readonly JrtCause[];
 
 /** "150" or "150.5" yuan → 15000 / 15050 fen, exactly (no floating point); undefined when not a valid amount. */
 export function yuanToFen(input: string | number | null | undefined): number | undefined {
@@ -351,3 +291,50 @@ export function labelOf(group: string, key: string): string {
     i18next.getResource('zh-CN', 'translation', path);
   return typeof value === 'string' ? value : key;
 }
+
+export type RecoveryVerdict = 'economic' | 'marginal' | 'uneconomic';
+export type { AumBand, CustomerTier };
+export type CustomerValue = TCustomerValueView;
+
+/** A handler the staff picker offers, with their open-case load. */
+export interface Assignee {
+  readonly userId: string;
+  readonly displayName: string;
+  readonly username: string;
+  readonly orgUnitId: string;
+  readonly orgUnitName: string;
+  readonly roles: readonly string[];
+  readonly openCases: number;
+  readonly breachedCases: number;
+  readonly current: boolean;
+}
+
+export interface Economics {
+  readonly cost: Money;
+  readonly relationshipValue: Money;
+  readonly replacementCost: Money;
+  readonly costToValue: number | null;
+  readonly verdict: RecoveryVerdict;
+}
+
+/** GET /cases/:id/economics: compensation against the customer's value. */
+export interface CaseEconomics {
+  readonly missing: 'walk_in' | 'staff' | 'no_value' | null;
+  readonly customer: {
+    readonly customerId: string;
+    readonly customerNo: string;
+    readonly tier: CustomerTier;
+    readonly value: CustomerValue | null;
+  } | null;
+  readonly paid: Money;
+  readonly pending: Money;
+  readonly claimed: Money | null;
+  readonly offered: Economics | null;
+  readonly atClaim: Economics | null;
+}
+
+export const VERDICT_COLOUR: Readonly<Record<RecoveryVerdict, string>> = {
+  economic: 'green',
+  marginal: 'gold',
+  uneconomic: 'red',
+};

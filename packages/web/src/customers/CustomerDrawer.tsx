@@ -8,6 +8,7 @@ import { api, describeError } from '../shell/api.ts';
 import { FormModal } from '../shell/FormModal.tsx';
 import type { Customer } from '../shell/types.ts';
 import { CustomerFormFields, type CustomerFormValues } from './CustomerForm.tsx';
+import { CustomerValuePanel } from './CustomerValuePanel.tsx';
 
 export const tierColour: Record<Customer['tier'], string> = {
   vip: 'gold',
@@ -129,6 +130,7 @@ export function CustomerDrawer({
               {c.notes ?? none}
             </Descriptions.Item>
           </Descriptions>
+          <CustomerValuePanel customerId={c.id} />
         </>
       )}
       <FormModal<{ reason: string }>

@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { type CasesMessages, casesEn, casesZh } from '../cases/i18n.ts';
+import { type NotificationsMessages, notificationsEn, notificationsZh } from '../notifications/i18n.ts';
 import { type QueueMessages, queueEn, queueZhCN } from '../queue/i18n.ts';
 import { en } from './en.ts';
 import { type Messages, zhCN } from './zh-CN.ts';
@@ -12,7 +13,13 @@ const STORAGE_KEY = 'serviceloop.locale';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: Messages & { queue: QueueMessages; cases: CasesMessages } };
+    resources: {
+      translation: Messages & {
+        queue: QueueMessages;
+        cases: CasesMessages;
+        notifications: NotificationsMessages;
+      };
+    };
   }
 }
 
@@ -49,8 +56,8 @@ export async function initI18n(): Promise<void> {
     lng,
     fallbackLng: 'zh-CN',
     resources: {
-      'zh-CN': { translation: { ...zhCN, queue: queueZhCN, cases: casesZh } },
-      en: { translation: { ...en, queue: queueEn, cases: casesEn } },
+      'zh-CN': { translation: { ...zhCN, queue: queueZhCN, cases: casesZh, notifications: notificationsZh } },
+      en: { translation: { ...en, queue: queueEn, cases: casesEn, notifications: notificationsEn } },
     },
     interpolation: { escapeValue: false },
     returnNull: false,

@@ -12,6 +12,7 @@ import { CustomersPage } from '../customers/CustomersPage.tsx';
 import { SignInPage } from '../identity/SignInPage.tsx';
 import { StaffPage } from '../identity/StaffPage.tsx';
 import { SessionProvider, useSession } from '../identity/session.tsx';
+import { NotificationsPage } from '../notifications/NotificationsPage.tsx';
 import { OrgUnitsPage } from '../org/OrgUnitsPage.tsx';
 import { OrgScopeProvider } from '../org/scope.tsx';
 import { queuePublicRoutes, queueShellRoutes } from '../queue/routes.tsx';
@@ -83,6 +84,7 @@ function AuthenticatedApp() {
         />
         {queueShellRoutes()}
         <Route path="cases/*" element={<CasesRoutes />} />
+        <Route path="notifications" element={<NotificationsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -23,6 +23,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { changeLocale, type Locale, Locales } from '../i18n/index.ts';
 import { useSession, useUser } from '../identity/session.tsx';
+import { NotificationBell } from '../notifications/NotificationBell.tsx';
 import { OrgTreeSelect } from '../org/OrgTreeSelect.tsx';
 import { useOrgScope } from '../org/scope.tsx';
 import type { Permission } from './types.ts';
@@ -252,6 +253,7 @@ export function ShellLayout() {
           </Space>
         )}
         <LanguageSwitch />
+        <NotificationBell />
         <Dropdown
           menu={{
             items: userMenu,

@@ -12,7 +12,8 @@ export type {
   TStaff as Staff,
 } from '@serviceloop/domain';
 
-import type { CustomerTier, IdType, OrgUnitKind, Permission, Role, ServiceLevel } from '@serviceloop/domain';
+import type { OrgUnitKind, Permission, Role } from '@serviceloop/domain';
+import { canBeChildOf, OrgUnitKinds } from '@serviceloop/domain/org/kinds';
 
 export interface SessionUser {
   readonly userId: string;
@@ -42,49 +43,18 @@ export interface AuditEntry {
   readonly details: unknown;
 }
 
-// Runtime lists for selects; `satisfies` keeps them in step with the domain's unions.
-export const RoleList = [
-  'administrator',
-  'branch_manager',
-  'lobby_manager',
-  'teller',
-  'customer_manager',
-  'complaint_handler',
-  'quality_supervisor',
-  'back_office',
-] as const satisfies readonly Role[];
-export const TierList = ['vip', 'major', 'ordinary', 'small'] as const satisfies readonly CustomerTier[];
-export const PersonLevels = ['diamond', 'gold', 'silver', 'basic'] as const satisfies readonly ServiceLevel[];
-export const CompanyLevels = [
-  '1A',
-  '2A',
-  '3A',
-  '4A',
-  '5A',
-  '1B',
-  '2B',
-  '3B',
-  '4B',
-  '5B',
-] as const satisfies readonly ServiceLevel[];
-export const PersonIdTypes = [
-  'resident_id',
-  'passport',
-  'hk_macau_permit',
-  'taiwan_permit',
-] as const satisfies readonly IdType[];
-export const CompanyIdTypes = ['business_license', 'uscc'] as const satisfies readonly IdType[];
-export const OrgKindList = [
-  'head_office',
-  'region',
-  'branch',
-  'department',
-] as const satisfies readonly OrgUnitKind[];
+export {
+  CompanyIdTypes,
+  CompanyServiceLevels as CompanyLevels,
+  CustomerTiers as TierList,
+  PersonIdTypes,
+  PersonServiceLevels as PersonLevels,
+} from '@serviceloop/domain/customers/kinds';
+// Runtime lists for selects come from the domain's zod-free modules (no schemas in the bundle).
+export { Roles as RoleList } from '@serviceloop/domain/identity/roles';
+export { OrgUnitKinds as OrgKindList } from '@serviceloop/domain/org/kinds';
 
-/** Which kinds may sit under which (mirrors the domain's canBeChildOf). */
-export const ChildKinds: Readonly<Record<OrgUnitKind, readonly OrgUnitKind[]>> = {
-  head_office: ['region', 'department'],
-  region: ['branch', 'department'],
-  branch: ['department'],
-  department: ['department'],
-};
+/** Which kinds may sit under which: the domain's own rule. */
+export const ChildKinds: Readonly<Record<OrgUnitKind, readonly OrgUnitKind[]>> = Object.fromEntries(
+  OrgUnitKinds.map((parent) => [parent, OrgUnitKinds.filter((child) => canBeChildOf(child, parent))]),
+) as unknown as Record<OrgUnitKind, readonly OrgUnitKind[]>;
