@@ -35,6 +35,7 @@ interface CalendarResult {
     makeUpAdded: { date: string }[];
     holidaysRemoved: { date: string }[];
     changedDays: number;
+    timeZone: { from: string; to: string } | null;
   };
   warnings: string[];
   view: { version: number; own: boolean; effective: { ref: string; source: string } };
@@ -205,9 +206,8 @@ describe.each(engines)('stored case configuration on %s', (engine) => {
       });
       expect(res.statusCode, res.body).toBe(200);
     }
-    const [a, b] = await Promise.all(
-      [open.case.id, fresh.case.id].map((id) => get<Detail>('admin', `/api/v1/cases/${id}`)),
-    );
+    const a = await get<Detail>('admin', `/api/v1/cases/${open.case.id}`);
+    const b = await get<Detail>('admin', `/api/v1/cases/${fresh.case.id}`);
     expect(due(a, 'approval')).toBe(FIRST_RESPONSE);
     expect(due(b, 'approval')).toBe('2026-11-23T03:00:00.000Z');
 

@@ -137,10 +137,16 @@ export function authorityForStaff(
   return { currency: table.currency, limits };
 }
 
+/** A broken rule: `message` in English for API callers, `rule` and `params` for localised screens. */
 export interface AuthorityIssue {
   readonly path: string;
   readonly message: string;
+  readonly rule: string;
+  readonly params: Readonly<Record<string, string | number | null>>;
 }
+
+/** Minor units for issue parameters; null = no limit. */
+const asParam = (minor: number) => (Number.isFinite(minor) ? minor : null);
 
 const fmt = (minor: number | undefined) =>
   minor === undefined ? 'none' : Number.isFinite(minor) ? `${(minor / 100).toFixed(2)}` : 'no limit';
@@ -156,7 +162,12 @@ export function authorityTableIssues(table: TAuthorityTable, parent?: TAuthority
   table.tiers.forEach((t, i) => {
     const key = `${t.role}@${t.level}`;
     if (seen.has(key))
-      issues.push({ path: `tiers.${i}`, message: `${t.role} at ${t.level} is listed twice` });
+      issues.push({
+        path: `tiers.${i}`,
+        message: `${t.role} at ${t.level} is listed twice`,
+        rule: 'authority_duplicate',
+        params: { role: t.role, authorityLevel: t.level },
+      });
     seen.add(key);
   });
   const roles = [...new Set(table.tiers.map((t) => t.role))];
@@ -170,6 +181,14 @@ export function authorityTableIssues(table: TAuthorityTable, parent?: TAuthority
         issues.push({
           path: 'tiers',
           message: `${role}: ${higher} (${fmt(b)}) must not be below ${lower} (${fmt(a)})`,
+          rule: 'authority_level_order',
+          params: {
+            role,
+            authorityLevel: higher,
+            limit: asParam(b),
+            authorityLevelBelow: lower,
+            limitBelow: asParam(a),
+          },
         });
       }
     }
@@ -186,6 +205,14 @@ export function authorityTableIssues(table: TAuthorityTable, parent?: TAuthority
         issues.push({
           path: 'tiers',
           message: `${level}: ${lowest.role} (${fmt(lowest.limit)}) must not be below ${below.role} (${fmt(below.limit)})`,
+          rule: 'authority_ladder_order',
+          params: {
+            authorityLevel: level,
+            role: lowest.role,
+            limit: asParam(lowest.limit),
+            roleBelow: below.role,
+            limitBelow: asParam(below.limit),
+          },
         });
       }
       const highest = limits.reduce((m, x) => (x.limit > m.limit ? x : m));
@@ -194,7 +221,12 @@ export function authorityTableIssues(table: TAuthorityTable, parent?: TAuthority
   }
   if (parent) {
     if (parent.currency !== table.currency) {
-      issues.push({ path: 'currency', message: `currency must stay ${parent.currency}` });
+      issues.push({
+        path: 'currency',
+        message: `currency must stay ${parent.currency}`,
+        rule: 'authority_currency',
+        params: { currency: parent.currency },
+      });
     } else {
       for (const role of new Set([...roles, ...parent.tiers.map((t) => t.role)])) {
         for (const level of StaffLevels) {
@@ -204,6 +236,8 @@ export function authorityTableIssues(table: TAuthorityTable, parent?: TAuthority
             issues.push({
               path: 'tiers',
               message: `${role} at ${level}: ${fmt(mine)} is above the ${fmt(theirs)} allowed by the unit above`,
+              rule: 'authority_above_parent',
+              params: { role, authorityLevel: level, limit: asParam(mine), ceiling: asParam(theirs) },
             });
           }
         }

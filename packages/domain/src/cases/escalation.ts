@@ -74,12 +74,24 @@ export const MAX_ESCALATION_MINUTES = 30 * 24 * 60;
  * (assignee → team lead → branch manager → head-office customer service centre) and fire no
  * earlier than the step before it; warning shares must be distinct.
  */
-export function escalationPolicyIssues(policy: TEscalationPolicy): Array<{ path: string; message: string }> {
-  const issues: Array<{ path: string; message: string }> = [];
+export interface EscalationIssue {
+  readonly path: string;
+  readonly message: string;
+  readonly rule: string;
+  readonly params: Readonly<Record<string, string | number | null>>;
+}
+
+export function escalationPolicyIssues(policy: TEscalationPolicy): EscalationIssue[] {
+  const issues: EscalationIssue[] = [];
   const rank = (level: EscalationLevel) => EscalationLevels.indexOf(level);
   policy.steps.forEach((step, i) => {
     if (step.afterBreachMinutes > MAX_ESCALATION_MINUTES) {
-      issues.push({ path: `steps.${i}.afterBreachMinutes`, message: 'at most 30 days after the breach' });
+      issues.push({
+        path: `steps.${i}.afterBreachMinutes`,
+        message: 'at most 30 days after the breach',
+        rule: 'escalation_max',
+        params: { step: i + 1 },
+      });
     }
     const prev = policy.steps[i - 1];
     if (!prev) return;
@@ -87,17 +99,26 @@ export function escalationPolicyIssues(policy: TEscalationPolicy): Array<{ path:
       issues.push({
         path: `steps.${i}.level`,
         message: `escalation levels must increase: ${step.level} comes after ${prev.level}`,
+        rule: 'escalation_order',
+        params: { step: i + 1, escalationLevel: step.level, escalationLevelBefore: prev.level },
       });
     }
     if (step.afterBreachMinutes < prev.afterBreachMinutes) {
       issues.push({
         path: `steps.${i}.afterBreachMinutes`,
         message: `must not fire before the previous step (${prev.afterBreachMinutes} min)`,
+        rule: 'escalation_timing',
+        params: { step: i + 1, minutes: prev.afterBreachMinutes },
       });
     }
   });
   if (new Set(policy.warningShares).size !== policy.warningShares.length) {
-    issues.push({ path: 'warningShares', message: 'warning shares must be distinct' });
+    issues.push({
+      path: 'warningShares',
+      message: 'warning shares must be distinct',
+      rule: 'shares_distinct',
+      params: {},
+    });
   }
   return issues;
 }

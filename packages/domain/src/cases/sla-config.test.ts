@@ -75,6 +75,10 @@ describe('validation', () => {
     };
     const issues = escalationPolicyIssues(bad);
     expect(paths(issues)).toEqual(['steps.1.level', 'steps.2.afterBreachMinutes']);
+    expect(issues[0]).toMatchObject({
+      rule: 'escalation_order',
+      params: { step: 2, escalationLevel: 'team_lead', escalationLevelBefore: 'branch_manager' },
+    });
     expect(escalationPolicyIssues(DEFAULT_ESCALATION_POLICY)).toEqual([]);
     expect(
       paths(escalationPolicyIssues({ ...DEFAULT_ESCALATION_POLICY, warningShares: [0.5, 0.5] })),

@@ -55,13 +55,19 @@ export const DEFAULT_CASE_CONFIG: TCaseConfig = ZCaseConfig.parse({
   authority: DEFAULT_AUTHORITY_TABLE,
 });
 
+/**
+ * A broken rule: `path` into the configuration, `message` in English (for API callers and
+ * logs), `rule` and `params` so a screen can say it in the user's language.
+ */
 export interface ConfigIssue {
   readonly path: string;
   readonly message: string;
+  readonly rule: string;
+  readonly params: Readonly<Record<string, string | number | null>>;
 }
 
 const at = (prefix: string, issues: readonly ConfigIssue[]): ConfigIssue[] =>
-  issues.map((i) => ({ path: i.path ? `${prefix}.${i.path}` : prefix, message: i.message }));
+  issues.map((i) => ({ ...i, path: i.path ? `${prefix}.${i.path}` : prefix }));
 
 /**
  * A built-in regulatory preset may be edited only to be stricter: every clock stays (the engine,
@@ -72,30 +78,54 @@ function presetIssues(presets: TCaseConfig['presets']): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const names = new Set<string>();
   presets.forEach((p, i) => {
-    if (names.has(p.name)) issues.push({ path: `${i}.name`, message: `preset ${p.name} is listed twice` });
+    if (names.has(p.name)) {
+      issues.push({
+        path: `${i}.name`,
+        message: `preset ${p.name} is listed twice`,
+        rule: 'preset_duplicate',
+        params: { preset: p.name },
+      });
+    }
     names.add(p.name);
   });
   for (const builtIn of Object.values(BUILT_IN_PRESETS)) {
     const index = presets.findIndex((p) => p.name === builtIn.name);
     const edited = presets[index];
     if (!edited) {
-      issues.push({ path: '', message: `the regulatory preset ${builtIn.name} cannot be removed` });
+      issues.push({
+        path: '',
+        message: `the regulatory preset ${builtIn.name} cannot be removed`,
+        rule: 'preset_removed',
+        params: { preset: builtIn.name },
+      });
       continue;
     }
     for (const rule of builtIn.clocks) {
       const ci = edited.clocks.findIndex((c) => c.name === rule.name);
       const clock = edited.clocks[ci];
       if (!clock) {
-        issues.push({ path: `${index}.clocks`, message: `${builtIn.name} must keep its clock ${rule.name}` });
+        issues.push({
+          path: `${index}.clocks`,
+          message: `${builtIn.name} must keep its clock ${rule.name}`,
+          rule: 'preset_clock_missing',
+          params: { preset: builtIn.name, clock: rule.name },
+        });
         continue;
       }
       const path = `${index}.clocks.${ci}`;
       if (clock.mode !== rule.mode) {
-        issues.push({ path: `${path}.mode`, message: `${rule.name} counts ${rule.mode} by regulation` });
+        issues.push({
+          path: `${path}.mode`,
+          message: `${rule.name} counts ${rule.mode} by regulation`,
+          rule: 'preset_mode',
+          params: { clock: rule.name, mode: rule.mode },
+        });
       } else if (clock.amount > rule.amount) {
         issues.push({
           path: `${path}.amount`,
           message: `${rule.name}: at most ${rule.amount} (the regulation's limit); a bank may only be stricter`,
+          rule: 'preset_looser',
+          params: { clock: rule.name, max: rule.amount, mode: rule.mode },
         });
       }
       for (const ext of clock.extensions) {
@@ -104,6 +134,8 @@ function presetIssues(presets: TCaseConfig['presets']): ConfigIssue[] {
           issues.push({
             path: `${path}.extensions`,
             message: `${rule.name}: extension ${ext.id} is not allowed beyond the regulation`,
+            rule: 'preset_extension',
+            params: { clock: rule.name, extension: ext.id },
           });
         }
       }
@@ -117,7 +149,14 @@ function policyIssues(config: TCaseConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const ids = new Set<string>();
   policy.rules.forEach((rule, i) => {
-    if (ids.has(rule.id)) issues.push({ path: `rules.${i}.id`, message: `rule ${rule.id} is listed twice` });
+    if (ids.has(rule.id)) {
+      issues.push({
+        path: `rules.${i}.id`,
+        message: `rule ${rule.id} is listed twice`,
+        rule: 'rule_duplicate',
+        params: { rule: rule.id },
+      });
+    }
     ids.add(rule.id);
     for (const role of PolicyClockRoles) {
       const ref = rule.clocks[role];
@@ -128,6 +167,8 @@ function policyIssues(config: TCaseConfig): ConfigIssue[] {
         issues.push({
           path: `rules.${i}.clocks.${role}`,
           message: error instanceof AppError ? error.message : String(error),
+          rule: 'clock_ref',
+          params: { ref: 'preset' in ref ? `${ref.preset} · ${ref.clock}` : ref.name },
         });
       }
     }
@@ -150,6 +191,8 @@ function policyIssues(config: TCaseConfig): ConfigIssue[] {
       issues.push({
         path: 'rules',
         message: `no rule covers ${caseType} (${sample}${missing.length > 3 ? ', …' : ''})`,
+        rule: 'rule_uncovered',
+        params: { caseType, sample },
       });
     }
   }
@@ -236,6 +279,8 @@ export function configOverrideIssues(
       issues.push({
         path: section,
         message: `${section} is locked by a unit above; it cannot be overridden here`,
+        rule: 'section_locked',
+        params: { section },
       });
     }
   }

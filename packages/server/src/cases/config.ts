@@ -274,10 +274,7 @@ export async function saveUnitConfig(
     const aboveLayers = layersOf(chain.slice(0, -1), latest);
     const above = resolveCaseConfig(aboveLayers);
     const issues: ConfigIssue[] = configOverrideIssues(override, above, { root: chain.length === 1 }).map(
-      (i) => ({
-        path: `override.${i.path}`,
-        message: i.message,
-      }),
+      (i) => ({ ...i, path: `override.${i.path}` }),
     );
     // Every unit below that has its own override must stay valid under the new one.
     const next = new Map(latest);
@@ -302,8 +299,10 @@ export async function saveUnitConfig(
         root: false,
       })) {
         issues.push({
+          ...i,
           path: `below.${child.code}.${i.path}`,
           message: `${child.name} v${own.version}: ${i.message}`,
+          params: { ...i.params, unit: child.name, unitVersion: own.version },
         });
       }
     }

@@ -1,7 +1,9 @@
+import { casesConfigEn, casesConfigZh } from './config-i18n.ts';
 import { casesOpsEn, casesOpsZh } from './ops-i18n.ts';
 
 /** The complaint screens' strings (merged into the translation resources under `cases`). */
 export const casesZh = {
+  ...casesConfigZh,
   ...casesOpsZh,
   nav: {
     group: '投诉与服务补救',
@@ -334,6 +336,7 @@ type Widen<T> = { readonly [K in keyof T]: T[K] extends string ? string : Widen<
 export type CasesMessages = Widen<typeof casesZh>;
 
 export const casesEn: CasesMessages = {
+  ...casesConfigEn,
   ...casesOpsEn,
   nav: {
     group: 'Complaints & recovery',

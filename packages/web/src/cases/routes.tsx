@@ -1,9 +1,11 @@
 import { Route, Routes } from 'react-router';
 import { NotFound, RequirePermission } from '../shell/ShellLayout.tsx';
+import { CalendarPage } from './CalendarPage.tsx';
 import { CasePage } from './CasePage.tsx';
 import { InboxPage, SupervisorPage } from './InboxPage.tsx';
 import { IntakePage } from './IntakePage.tsx';
 import { ReportsPage } from './ReportsPage.tsx';
+import { SettingsPage } from './SettingsPage.tsx';
 
 /** The complaint screens, mounted at /cases/* inside the shell. */
 export function CasesRoutes() {
@@ -38,6 +40,22 @@ export function CasesRoutes() {
         element={
           <RequirePermission permission="case.supervise">
             <ReportsPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="settings"
+        element={
+          <RequirePermission permission="case.supervise">
+            <SettingsPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="calendar"
+        element={
+          <RequirePermission permission="case.read">
+            <CalendarPage />
           </RequirePermission>
         }
       />

@@ -4,6 +4,9 @@ import { formatDateTime } from './format.ts';
 export interface FieldIssue {
   readonly path: string;
   readonly message: string;
+  /** A rule id and its parameters, when the server names the broken rule (for a localised message). */
+  readonly rule?: string;
+  readonly params?: Readonly<Record<string, string | number | null>>;
 }
 
 /** A refused request, from an application/problem+json answer (or a network failure). */
@@ -60,7 +63,14 @@ function toIssues(value: unknown): FieldIssue[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((i) =>
     isRecord(i) && typeof i.path === 'string' && typeof i.message === 'string'
-      ? [{ path: i.path, message: i.message }]
+      ? [
+          {
+            path: i.path,
+            message: i.message,
+            ...(typeof i.rule === 'string' ? { rule: i.rule } : {}),
+            ...(isRecord(i.params) ? { params: i.params as Record<string, string | number | null> } : {}),
+          },
+        ]
       : [],
   );
 }

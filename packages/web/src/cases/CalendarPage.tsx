@@ -1,0 +1,690 @@
+import { InboxOutlined, LeftOutlined, RightOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Input,
+  Modal,
+  Popconfirm,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useUser } from '../identity/session.tsx';
+import { useOrgScope } from '../org/scope.tsx';
+import { describeError } from '../shell/api.ts';
+import { EChart, type EChartOption } from '../shell/EChart.tsx';
+import { formatDateTime } from '../shell/format.ts';
+import { useAsync } from '../shell/hooks.ts';
+import {
+  type CalendarChangeResult,
+  configApi,
+  type DayKind,
+  kindOf,
+  plainDate,
+  type TBusinessCalendar,
+  type UnitCalendarView,
+  WeekdayKeys,
+  weekdayIndex,
+} from './config-model.ts';
+import { DuePreview, UnitPicker, unitName } from './config-ui.tsx';
+
+const KIND_STYLE: Readonly<Record<DayKind, { background: string; color: string }>> = {
+  working: { background: '#fff', color: 'rgba(0,0,0,0.88)' },
+  weekend: { background: '#f5f5f5', color: 'rgba(0,0,0,0.45)' },
+  holiday: { background: '#fff1f0', color: '#cf1322' },
+  make_up: { background: '#fff7e6', color: '#d46b08' },
+};
+
+type Pending = Map<string, 'holiday' | 'make_up' | 'removed'>;
+
+function pendingOf(result: CalendarChangeResult | undefined): Pending {
+  const map: Pending = new Map();
+  if (!result) return map;
+  for (const d of result.diff.holidaysRemoved) map.set(d.date, 'removed');
+  for (const d of result.diff.makeUpRemoved) map.set(d.date, 'removed');
+  for (const d of result.diff.holidaysAdded) map.set(d.date, 'holiday');
+  for (const d of result.diff.makeUpAdded) map.set(d.date, 'make_up');
+  return map;
+}
+
+/** One month as a 7-column grid (Monday first): holidays red, make-up working days (调休) orange. */
+function MonthGrid({
+  calendar,
+  year,
+  month,
+  pending,
+  today,
+  onPick,
+}: {
+  readonly calendar: TBusinessCalendar;
+  readonly year: number;
+  readonly month: number;
+  readonly pending: Pending;
+  readonly today: string;
+  readonly onPick?: ((date: string) => void) | undefined;
+}) {
+  const { t } = useTranslation();
+  const first = plainDate(year, month, 1);
+  const days = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const lead = weekdayIndex(first);
+  // The first date starts in its weekday's column; no placeholder cells.
+  const cells = Array.from({ length: days }, (_, i) => plainDate(year, month, i + 1));
+  const names = new Map([...calendar.holidays, ...calendar.makeUpDays].map((d) => [d.date, d.name]));
+  return (
+    <div data-testid="month-grid" data-month={first.slice(0, 7)}>
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(7, 1fr)', gap: 4, marginBottom: 4 }}>
+        {WeekdayKeys.map((w) => (
+          <div key={w} style={{ textAlign: 'center', fontWeight: 600, color: 'rgba(0,0,0,0.55)' }}>
+            {t(`cases.calendars.weekday.${w}`)}
+          </div>
+        ))}
+      </div>
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(7, 1fr)', gap: 4 }}>
+        {cells.map((date, i) => {
+          const kind = kindOf(calendar, date);
+          const change = pending.get(date);
+          const style = KIND_STYLE[kind];
+          return (
+            <button
+              type="button"
+              key={date}
+              data-testid={`day-${date}`}
+              data-kind={kind}
+              data-pending={change ?? ''}
+              disabled={!onPick}
+              onClick={() => onPick?.(date)}
+              title={names.get(date) ?? ''}
+              style={{
+                ...style,
+                ...(i === 0 ? { gridColumnStart: lead + 1 } : {}),
+                minHeight: 64,
+                padding: 6,
+                textAlign: 'left',
+                border: change
+                  ? '2px dashed #1677ff'
+                  : date === today
+                    ? '2px solid #b1272d'
+                    : '1px solid #f0f0f0',
+                borderRadius: 6,
+                cursor: onPick ? 'pointer' : 'default',
+                font: 'inherit',
+                overflow: 'hidden',
+              }}
+            >
+              <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+                <span style={{ fontWeight: 600, fontVariantNumeric: 'tabular-nums' }}>
+                  {Number(date.slice(8))}
+                </span>
+                {kind === 'holiday' && (
+                  <Tag color="red" bordered={false} style={{ marginInlineEnd: 0 }}>
+                    {t('cases.calendars.rest')}
+                  </Tag>
+                )}
+                {kind === 'make_up' && (
+                  <Tag color="orange" bordered={false} style={{ marginInlineEnd: 0 }}>
+                    {t('cases.calendars.work')}
+                  </Tag>
+                )}
+              </div>
+              {(kind === 'holiday' || kind === 'make_up') && (
+                <div
+                  style={{ fontSize: 12, whiteSpace: 'nowrap', textOverflow: 'ellipsis', overflow: 'hidden' }}
+                >
+                  {names.get(date)}
+                </div>
+              )}
+              {change && (
+                <div style={{ fontSize: 12, color: '#1677ff' }}>{t(`cases.calendars.pending.${change}`)}</div>
+              )}
+            </button>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function YearChart({ calendar, year }: { readonly calendar: TBusinessCalendar; readonly year: number }) {
+  const { t } = useTranslation();
+  const count = (xs: readonly { date: string }[]) =>
+    Array.from(
+      { length: 12 },
+      (_, m) => xs.filter((d) => d.date.startsWith(plainDate(year, m, 1).slice(0, 7))).length,
+    );
+  const option: EChartOption = {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 32, right: 8, top: 32, bottom: 24 },
+    xAxis: {
+      type: 'category',
+      data: Array.from({ length: 12 }, (_, m) => t('cases.calendars.monthShort', { month: m + 1 })),
+    },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      {
+        type: 'bar',
+        name: t('cases.calendars.legend.holiday'),
+        data: count(calendar.holidays),
+        itemStyle: { color: '#cf1322' },
+      },
+      {
+        type: 'bar',
+        name: t('cases.calendars.legend.make_up'),
+        data: count(calendar.makeUpDays),
+        itemStyle: { color: '#fa8c16' },
+      },
+    ],
+  };
+  return <EChart option={option} height={180} label={t('cases.calendars.yearChart', { year })} />;
+}
+
+function DiffPreview({
+  result,
+  fileName,
+  onApply,
+  onCancel,
+  applying,
+}: {
+  readonly result: CalendarChangeResult;
+  readonly fileName: string;
+  readonly onApply: () => void;
+  readonly onCancel: () => void;
+  readonly applying: boolean;
+}) {
+  const { t } = useTranslation();
+  const d = result.diff;
+  const rows = [
+    ...d.holidaysAdded.map((x) => ({ ...x, change: 'holidayAdded' as const })),
+    ...d.holidaysRemoved.map((x) => ({ ...x, change: 'holidayRemoved' as const })),
+    ...d.makeUpAdded.map((x) => ({ ...x, change: 'makeUpAdded' as const })),
+    ...d.makeUpRemoved.map((x) => ({ ...x, change: 'makeUpRemoved' as const })),
+  ].sort((a, b) => a.date.localeCompare(b.date) || a.change.localeCompare(b.change));
+  const colour = {
+    holidayAdded: 'red',
+    holidayRemoved: 'default',
+    makeUpAdded: 'orange',
+    makeUpRemoved: 'default',
+  };
+  return (
+    <Card
+      size="small"
+      type="inner"
+      title={t('cases.calendars.previewTitle', { file: fileName })}
+      data-testid="import-preview"
+      style={{ borderColor: '#1677ff' }}
+    >
+      <Row gutter={8}>
+        <Col span={6}>
+          <Statistic
+            title={t('cases.calendars.change.holidayAdded')}
+            value={d.holidaysAdded.length}
+            data-testid="preview-holidays-added"
+          />
+        </Col>
+        <Col span={6}>
+          <Statistic title={t('cases.calendars.change.holidayRemoved')} value={d.holidaysRemoved.length} />
+        </Col>
+        <Col span={6}>
+          <Statistic
+            title={t('cases.calendars.change.makeUpAdded')}
+            value={d.makeUpAdded.length}
+            data-testid="preview-makeup-added"
+          />
+        </Col>
+        <Col span={6}>
+          <Statistic title={t('cases.calendars.change.makeUpRemoved')} value={d.makeUpRemoved.length} />
+        </Col>
+      </Row>
+      {result.warnings.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 12 }}
+          title={t('cases.calendars.warnings', { count: result.warnings.length })}
+          description={
+            <ul style={{ margin: 0, paddingLeft: 18 }}>
+              {result.warnings.slice(0, 10).map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          }
+        />
+      )}
+      {d.changedDays === 0 ? (
+        <Alert type="info" showIcon style={{ marginTop: 12 }} title={t('cases.calendars.noChanges')} />
+      ) : (
+        <Table
+          size="small"
+          style={{ marginTop: 12 }}
+          rowKey={(r) => `${r.date}-${r.change}`}
+          dataSource={rows}
+          pagination={{ pageSize: 8, hideOnSinglePage: true }}
+          data-testid="preview-rows"
+          columns={[
+            { title: t('cases.calendars.date'), dataIndex: 'date', width: 110 },
+            {
+              title: t('cases.calendars.changeLabel'),
+              dataIndex: 'change',
+              render: (c: keyof typeof colour) => (
+                <Tag color={colour[c]}>{t(`cases.calendars.change.${c}`)}</Tag>
+              ),
+            },
+            { title: t('cases.calendars.name'), dataIndex: 'name' },
+          ]}
+        />
+      )}
+      <Space style={{ marginTop: 12 }}>
+        <Button
+          type="primary"
+          data-testid="import-apply"
+          disabled={d.changedDays === 0}
+          loading={applying}
+          onClick={onApply}
+        >
+          {t('cases.calendars.apply', { count: d.changedDays })}
+        </Button>
+        <Button onClick={onCancel}>{t('common.cancel')}</Button>
+      </Space>
+    </Card>
+  );
+}
+
+/**
+ * A unit's business calendar: month grid with holidays and make-up working days, where it comes
+ * from (own, inherited, built-in), .ics import with a preview of what changes before applying,
+ * single-day edits, and the due times a new case would get with it.
+ */
+export function CalendarPage() {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const user = useUser();
+  const scope = useOrgScope();
+  const [unitId, setUnitId] = useState<string>(scope.selectedId ?? user.orgUnitId);
+  const [reloadKey, setReloadKey] = useState(0);
+  const view = useAsync((signal) => configApi.calendar(unitId, signal), [unitId, reloadKey]);
+  const now = new Date();
+  const today = plainDate(now.getFullYear(), now.getMonth(), now.getDate());
+  const [cursor, setCursor] = useState({ year: now.getFullYear(), month: now.getMonth() });
+  const [mode, setMode] = useState<'merge' | 'replace_years'>('merge');
+  const [upload, setUpload] = useState<{ name: string; text: string } | undefined>();
+  const [preview, setPreview] = useState<CalendarChangeResult | undefined>();
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [copyFrom, setCopyFrom] = useState<string | undefined>();
+  const [editDay, setEditDay] = useState<{ date: string; kind: DayKind; name: string } | undefined>();
+  const canEdit = user.can('case.configure');
+  const v: UnitCalendarView | undefined = view.data;
+  const pending = useMemo(() => pendingOf(preview), [preview]);
+
+  const done = (result: CalendarChangeResult, text: string) => {
+    void message.success(text);
+    setPreview(undefined);
+    setUpload(undefined);
+    setError(undefined);
+    setReloadKey((k) => k + 1);
+    return result;
+  };
+
+  const runPreview = async (file: { name: string; text: string }, m: 'merge' | 'replace_years') => {
+    if (!v) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await configApi.importIcs(
+        unitId,
+        { ics: file.text, fileName: file.name, mode: m, expectedVersion: v.version },
+        true,
+      );
+      setPreview(result);
+      const firstChange = [...pendingOf(result).keys()].sort()[0];
+      if (firstChange)
+        setCursor({ year: Number(firstChange.slice(0, 4)), month: Number(firstChange.slice(5, 7)) - 1 });
+    } catch (e) {
+      setPreview(undefined);
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const apply = async () => {
+    if (!v || !upload) return;
+    setBusy(true);
+    try {
+      const result = await configApi.importIcs(
+        unitId,
+        { ics: upload.text, fileName: upload.name, mode, expectedVersion: v.version },
+        false,
+      );
+      done(result, t('cases.calendars.applied', { version: result.view.version }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const change = async (body: Parameters<typeof configApi.changeCalendar>[1], success: string) => {
+    setBusy(true);
+    try {
+      done(await configApi.changeCalendar(unitId, body, false), success);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const saveDay = async () => {
+    if (!v || !editDay) return;
+    const { id: _id, ...cal } = v.effective.calendar;
+    const name =
+      editDay.name.trim() ||
+      t(`cases.calendars.defaultName.${editDay.kind === 'make_up' ? 'make_up' : 'holiday'}`);
+    const holidays = cal.holidays.filter((h) => h.date !== editDay.date);
+    const makeUpDays = cal.makeUpDays.filter((m) => m.date !== editDay.date);
+    if (editDay.kind === 'holiday') holidays.push({ date: editDay.date, name });
+    if (editDay.kind === 'make_up') makeUpDays.push({ date: editDay.date, name });
+    const year = Number(editDay.date.slice(0, 4));
+    const years = [...new Set([...(cal.coveredYears ?? []), year])].sort((a, b) => a - b);
+    const sort = <T extends { date: string }>(xs: T[]) => xs.sort((a, b) => a.date.localeCompare(b.date));
+    await change(
+      {
+        expectedVersion: v.version,
+        change: {
+          action: 'set',
+          calendar: { ...cal, holidays: sort(holidays), makeUpDays: sort(makeUpDays), coveredYears: years },
+        },
+        note: `${editDay.date} → ${t(`cases.calendars.legend.${editDay.kind}`)}`,
+      },
+      t('cases.calendars.daySaved', { date: editDay.date }),
+    );
+    setEditDay(undefined);
+  };
+
+  const sourceTag = v && (
+    <Tag
+      color={
+        v.effective.source === 'own' ? 'blue' : v.effective.source === 'inherited' ? 'purple' : 'default'
+      }
+      data-testid="calendar-source"
+      data-ref={v.effective.ref}
+    >
+      {v.effective.source === 'own'
+        ? t('cases.calendars.source.own', { version: v.effective.version })
+        : v.effective.source === 'inherited'
+          ? t('cases.calendars.source.inherited', {
+              unit: unitName(v.effective.sourceUnit, i18n.language),
+              version: v.effective.version,
+            })
+          : t('cases.calendars.source.built_in', { name: v.effective.ref })}
+    </Tag>
+  );
+  const step = (delta: number) =>
+    setCursor((c) => {
+      const m = c.month + delta;
+      return { year: c.year + Math.floor(m / 12), month: ((m % 12) + 12) % 12 };
+    });
+
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Card
+        title={t('cases.calendars.title')}
+        extra={
+          <Space wrap>
+            <UnitPicker value={unitId} onChange={setUnitId} testId="calendar-unit" />
+            {sourceTag}
+          </Space>
+        }
+      >
+        <Alert type="info" showIcon title={t('cases.calendars.openCases')} style={{ marginBottom: 16 }} />
+        {view.error !== undefined && (
+          <Alert type="error" showIcon title={describeError(view.error, t).title} />
+        )}
+        {v && (
+          <Row gutter={[16, 16]}>
+            <Col xs={24} xl={15}>
+              <Space style={{ marginBottom: 12, width: '100%', justifyContent: 'space-between' }} wrap>
+                <Space>
+                  <Button
+                    icon={<LeftOutlined />}
+                    aria-label={t('cases.calendars.prev')}
+                    onClick={() => step(-1)}
+                  />
+                  <Typography.Title level={4} style={{ margin: 0 }} data-testid="month-title">
+                    {t('cases.calendars.monthTitle', { year: cursor.year, month: cursor.month + 1 })}
+                  </Typography.Title>
+                  <Button
+                    icon={<RightOutlined />}
+                    aria-label={t('cases.calendars.next')}
+                    onClick={() => step(1)}
+                  />
+                </Space>
+                <Space size={4} wrap>
+                  {(['working', 'weekend', 'holiday', 'make_up'] as const).map((k) => (
+                    <Tag key={k} style={{ ...KIND_STYLE[k], border: '1px solid #d9d9d9' }}>
+                      {t(`cases.calendars.legend.${k}`)}
+                    </Tag>
+                  ))}
+                </Space>
+              </Space>
+              <MonthGrid
+                calendar={v.effective.calendar}
+                year={cursor.year}
+                month={cursor.month}
+                pending={pending}
+                today={today}
+                onPick={
+                  canEdit
+                    ? (date) => {
+                        const kind = kindOf(v.effective.calendar, date);
+                        const named = [
+                          ...v.effective.calendar.holidays,
+                          ...v.effective.calendar.makeUpDays,
+                        ].find((d) => d.date === date);
+                        setEditDay({ date, kind, name: named?.name ?? '' });
+                      }
+                    : undefined
+                }
+              />
+              <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+                {t('cases.calendars.zone', { zone: v.effective.calendar.timeZone })}
+                {canEdit && ` ${t('cases.calendars.clickToEdit')}`}
+              </Typography.Paragraph>
+              <Card size="small" title={t('cases.calendars.yearChart', { year: cursor.year })}>
+                <YearChart calendar={v.effective.calendar} year={cursor.year} />
+              </Card>
+            </Col>
+            <Col xs={24} xl={9}>
+              <Space direction="vertical" size={16} style={{ width: '100%' }}>
+                {canEdit && (
+                  <Card size="small" title={t('cases.calendars.importTitle')}>
+                    <Space direction="vertical" style={{ width: '100%' }}>
+                      <Radio.Group
+                        value={mode}
+                        onChange={(e) => {
+                          const m = e.target.value as 'merge' | 'replace_years';
+                          setMode(m);
+                          if (upload) void runPreview(upload, m);
+                        }}
+                        options={[
+                          { value: 'merge', label: t('cases.calendars.mode.merge') },
+                          { value: 'replace_years', label: t('cases.calendars.mode.replace_years') },
+                        ]}
+                      />
+                      <Upload.Dragger
+                        accept=".ics,text/calendar"
+                        maxCount={1}
+                        showUploadList={false}
+                        data-testid="ics-upload"
+                        beforeUpload={(file) => {
+                          void file.text().then((text) => {
+                            const f = { name: file.name, text };
+                            setUpload(f);
+                            return runPreview(f, mode);
+                          });
+                          return false;
+                        }}
+                      >
+                        <p className="ant-upload-drag-icon">
+                          <InboxOutlined />
+                        </p>
+                        <p className="ant-upload-text">{t('cases.calendars.drop')}</p>
+                        <p className="ant-upload-hint">{t('cases.calendars.dropHint')}</p>
+                      </Upload.Dragger>
+                      {error !== undefined && (
+                        <Alert
+                          type="error"
+                          showIcon
+                          data-testid="calendar-error"
+                          title={describeError(error, t).title}
+                          description={describeError(error, t).detail}
+                        />
+                      )}
+                      {preview && upload && (
+                        <DiffPreview
+                          result={preview}
+                          fileName={upload.name}
+                          applying={busy}
+                          onApply={() => void apply()}
+                          onCancel={() => {
+                            setPreview(undefined);
+                            setUpload(undefined);
+                          }}
+                        />
+                      )}
+                    </Space>
+                  </Card>
+                )}
+                <DuePreview unitId={unitId} reloadKey={reloadKey} />
+                {canEdit && (
+                  <Card size="small" title={t('cases.calendars.assignTitle')}>
+                    <Space direction="vertical" style={{ width: '100%' }}>
+                      <Space.Compact style={{ width: '100%' }}>
+                        <Select
+                          aria-label={t('cases.calendars.copyFrom')}
+                          placeholder={t('cases.calendars.copyFrom')}
+                          value={copyFrom}
+                          onChange={setCopyFrom}
+                          options={v.builtIns.map((b) => ({
+                            value: b,
+                            label: t(`cases.calendars.builtIn.${b as 'cn-2026'}`, { defaultValue: b }),
+                          }))}
+                          style={{ flex: 1 }}
+                        />
+                        <Button
+                          disabled={!copyFrom}
+                          loading={busy}
+                          onClick={() =>
+                            copyFrom &&
+                            void change(
+                              { expectedVersion: v.version, change: { action: 'copy', from: copyFrom } },
+                              t('cases.calendars.copied', { name: copyFrom }),
+                            )
+                          }
+                        >
+                          {t('cases.calendars.use')}
+                        </Button>
+                      </Space.Compact>
+                      {v.own && (
+                        <Popconfirm
+                          title={t('cases.calendars.inheritConfirm')}
+                          onConfirm={() =>
+                            void change(
+                              { expectedVersion: v.version, change: { action: 'inherit' } },
+                              t('cases.calendars.inherits'),
+                            )
+                          }
+                        >
+                          <Button danger>{t('cases.calendars.inherit')}</Button>
+                        </Popconfirm>
+                      )}
+                    </Space>
+                  </Card>
+                )}
+              </Space>
+            </Col>
+          </Row>
+        )}
+      </Card>
+      {v && (
+        <Card size="small" title={t('cases.calendars.history')}>
+          <Table
+            size="small"
+            rowKey="version"
+            dataSource={v.history}
+            data-testid="calendar-history"
+            pagination={{ pageSize: 8, hideOnSinglePage: true }}
+            locale={{ emptyText: t('cases.calendars.noHistory') }}
+            columns={[
+              {
+                title: t('cases.settings.version'),
+                dataIndex: 'version',
+                width: 70,
+                render: (x: number) => `v${x}`,
+              },
+              {
+                title: t('cases.settings.savedAt'),
+                dataIndex: 'createdAt',
+                render: (x: string) => formatDateTime(x, i18n.language),
+              },
+              { title: t('cases.settings.savedBy'), dataIndex: 'createdByName' },
+              { title: t('cases.calendars.sourceLabel'), dataIndex: 'source' },
+              {
+                title: t('cases.calendars.changedDays'),
+                render: (_, h) =>
+                  h.own ? (h.changes.changedDays ?? 0) : <Tag>{t('cases.calendars.inheritsAgain')}</Tag>,
+              },
+              { title: t('cases.settings.note'), dataIndex: 'note' },
+            ]}
+          />
+        </Card>
+      )}
+      <Modal
+        open={editDay !== undefined}
+        title={t('cases.calendars.editDay', { date: editDay?.date ?? '' })}
+        onCancel={() => setEditDay(undefined)}
+        onOk={() => void saveDay()}
+        okButtonProps={{ loading: busy }}
+        okText={t('cases.calendars.saveDay')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
+        {editDay && (
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Radio.Group
+              value={editDay.kind === 'weekend' ? 'working' : editDay.kind}
+              onChange={(e) => setEditDay({ ...editDay, kind: e.target.value as DayKind })}
+              options={[
+                { value: 'working', label: t('cases.calendars.normal') },
+                { value: 'holiday', label: t('cases.calendars.legend.holiday') },
+                { value: 'make_up', label: t('cases.calendars.legend.make_up') },
+              ]}
+            />
+            {(editDay.kind === 'holiday' || editDay.kind === 'make_up') && (
+              <Input
+                aria-label={t('cases.calendars.name')}
+                placeholder={t('cases.calendars.name')}
+                value={editDay.name}
+                maxLength={100}
+                onChange={(e) => setEditDay({ ...editDay, name: e.target.value })}
+              />
+            )}
+            <Typography.Text type="secondary">{t('cases.calendars.editHint')}</Typography.Text>
+          </Space>
+        )}
+      </Modal>
+    </Space>
+  );
+}
