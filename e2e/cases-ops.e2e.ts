@@ -1,0 +1,211 @@
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { manualClock } from '@serviceloop/domain';
+import ExcelJS from 'exceljs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+
+// Monday 23 November 2026, 10:00 in Beijing.
+const START = new Date('2026-11-23T02:00:00Z');
+const clock = manualClock(START);
+const SHOTS = process.env.CASES_SCREENSHOTS ?? 'tmp/screenshots/cases-ops';
+
+let harness: Harness;
+
+interface Detail {
+  case: { id: string; number: string; assigneeId: string | null; complaint: { severity: string } | null };
+  timeline: { type: string }[];
+}
+
+/** The API as a signed-in user (cookie + CSRF), for setting the scene and checking ground truth. */
+async function apiAs<T>(username: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const signInResponse = await harness.app.fastify.inject({
+    method: 'POST',
+    url: '/api/v1/auth/sign-in',
+    payload: { username, password: DEMO_PASSWORD },
+  });
+  const cookie = signInResponse.cookies.find((c) => c.name === 'sl_session')?.value;
+  const csrf = (signInResponse.json() as { csrfToken: string }).csrfToken;
+  if (!cookie) throw new Error(`${username} sign-in failed: ${signInResponse.body}`);
+  const response = await harness.app.fastify.inject({
+    method,
+    url: `/api/v1${path}`,
+    cookies: { sl_session: cookie },
+    headers: { 'x-csrf-token': csrf },
+    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+  });
+  if (response.statusCode >= 300)
+    throw new Error(`${method} ${path} answered ${response.statusCode}: ${response.body}`);
+  return response.json() as T;
+}
+
+function eventually<T>(read: () => Promise<T> | T) {
+  return expect.poll(read, { timeout: 15_000, interval: 200 });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function newSignedInPage(username: string): Promise<Page> {
+  const { page } = await harness.newPage();
+  await page.clock.setSystemTime(clock.now());
+  await signIn(page, username);
+  await page.getByTestId('user-menu').waitFor();
+  return page;
+}
+
+async function readWorkbook(page: Page, testId: string): Promise<ExcelJS.Workbook> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+  const path = await download.path();
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await readFile(path)) as unknown as ArrayBuffer);
+  return wb;
+}
+
+beforeAll(async () => {
+  harness = await startHarness({ clock: clock.now });
+  // Notifications are delivered by the outbox dispatcher, as in a running server.
+  await harness.app.ctx.dispatcher.start();
+});
+
+afterAll(async () => {
+  await harness?.app.ctx.dispatcher.stop();
+  await harness?.close();
+});
+
+describe('case operations in Chromium', () => {
+  let caseId = '';
+  let caseNumber = '';
+
+  it('the manager sees the recovery economics and assigns the case through the staff picker', async () => {
+    const branch = (await apiAs<{ id: string; code: string }[]>('admin', 'GET', '/org-units')).find(
+      (u) => u.code === 'BJ-CY',
+    );
+    const customers = await apiAs<{ items: { id: string }[] }>(
+      'bj-cy.manager',
+      'GET',
+      `/customers?tier=vip&orgUnitId=${branch?.id}&pageSize=1`,
+    );
+    const customerId = customers.items[0]?.id as string;
+    const created = await apiAs<Detail>('bj-cy.teller1', 'POST', '/cases', {
+      type: 'complaint',
+      orgUnitId: branch?.id,
+      channel: 'counter',
+      customer: { kind: 'linked', customerId },
+      subject: '理财产品赎回延迟到账',
+      content: '客户反映理财赎回款晚到三天，影响还款，要求赔偿利息损失',
+      complaint: {
+        business: '自营理财',
+        claims: {
+          compensation: { amountMinor: 200_000, currency: 'CNY' },
+          remedies: [],
+          nonProperty: ['apology'],
+        },
+        severity: 'medium',
+        serviceLevel: 'diamond',
+        classification: null,
+      },
+      compensation: { amount: { amountMinor: 15_000, currency: 'CNY' }, reason: '交通费' },
+    });
+    caseId = created.case.id;
+    caseNumber = created.case.number;
+
+    const manager = await newSignedInPage('bj-cy.manager');
+    await manager.goto(`/cases/${caseId}`);
+    const economics = manager.getByTestId('case-economics');
+    await economics.getByTestId('economics-verdict').waitFor();
+    await expect(economics.getByTestId('economics-verdict').getAttribute('data-verdict')).resolves.toBe(
+      'economic',
+    );
+    await expect(economics.textContent()).resolves.toContain('客户剩余价值');
+    await shot(manager, '01-case-economics');
+
+    await manager.locator('[data-action="assign"]').click();
+    await manager.locator('.ant-modal .ant-select').click();
+    const option = manager.locator(
+      '.ant-select-dropdown [data-testid="assignee-option"][data-username="bj-cy.complaints"]',
+    );
+    await option.waitFor();
+    // Complaint handlers come first, each with their open-case load.
+    const first = manager.locator('.ant-select-dropdown [data-testid="assignee-option"]').first();
+    await expect(first.getAttribute('data-username')).resolves.toBe('bj-cy.complaints');
+    await expect(option.textContent()).resolves.toMatch(/在办 \d+ 件/);
+    await shot(manager, '02-staff-picker');
+    await option.click();
+    await manager.getByTestId('assign-ok').click();
+    await manager.locator('[data-testid="case-timeline"] [data-event="case.assigned"]').waitFor();
+    const handlerId = (await apiAs<{ userId: string }>('bj-cy.complaints', 'GET', '/auth/me')).userId;
+    const after = await apiAs<Detail>('admin', 'GET', `/cases/${caseId}`);
+    expect(after.case.assigneeId).toBe(handlerId);
+    await manager.context().close();
+  });
+
+  it('the handler’s bell shows the assignment; the notification leads to the case', async () => {
+    const handler = await newSignedInPage('bj-cy.complaints');
+    const bell = handler.getByTestId('notification-bell');
+    await eventually(async () => Number(await bell.getAttribute('data-unread'))).toBeGreaterThan(0);
+    const unreadBefore = Number(await bell.getAttribute('data-unread'));
+    await bell.click();
+    const note = handler.locator(
+      '[data-testid="notification-popover"] [data-testid="notification"][data-type="case.assigned"]',
+      {
+        hasText: caseNumber,
+      },
+    );
+    await note.waitFor();
+    await expect(note.getAttribute('data-read')).resolves.toBe('false');
+    await shot(handler, '03-bell-popover');
+    await note.click();
+    await handler.waitForURL(`**/cases/${caseId}`);
+    await expect(handler.getByTestId('case-number').textContent()).resolves.toBe(caseNumber);
+    await eventually(async () => Number(await bell.getAttribute('data-unread'))).toBe(unreadBefore - 1);
+    const count = await apiAs<{ unread: number }>('bj-cy.complaints', 'GET', '/notifications/unread-count');
+    expect(count.unread).toBe(unreadBefore - 1);
+
+    // The handler corrects the severity: the timeline says so and the clocks follow the urgent rule.
+    await handler.locator('[data-action="reclassify"]').click();
+    await handler.locator('#reclassify-severity').click();
+    await handler.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '高' }).click();
+    await handler.locator('.ant-modal-title', { hasText: '更正投诉分类' }).click();
+    await handler.locator('#reclassify-reason').fill('涉及资金到账，客户急需');
+    await shot(handler, '04-reclassify');
+    await handler.getByTestId('reclassify-ok').click();
+    const entry = handler.locator('[data-testid="case-timeline"] [data-event="case.reclassified"]');
+    await entry.waitFor();
+    await expect(entry.textContent()).resolves.toContain('严重程度');
+    const detail = await apiAs<Detail>('admin', 'GET', `/cases/${caseId}`);
+    expect(detail.case.complaint?.severity).toBe('high');
+    await shot(handler, '05-case-after-reclassify');
+
+    await handler.goto('/notifications');
+    await handler.locator('[data-testid="notification"]').first().waitFor();
+    await shot(handler, '06-notifications-page');
+    await handler.context().close();
+  });
+
+  it('reports and the workbench export real .xlsx workbooks', async () => {
+    const manager = await newSignedInPage('bj-cy.manager');
+    await manager.goto('/cases/reports');
+    await manager.getByTestId('report-recovery-value').waitFor();
+    await shot(manager, '07-reports-recovery-value');
+    const report = await readWorkbook(manager, 'report-export-xlsx');
+    const sheet = report.worksheets[0] as ExcelJS.Worksheet;
+    expect(sheet.getRow(1).getCell(1).value).toBe('案件编号');
+    const numbers = (sheet.getColumn(1).values as unknown[]).slice(2);
+    expect(numbers).toContain(caseNumber);
+
+    await manager.goto('/cases');
+    await manager.getByTestId('inbox-export-xlsx').waitFor();
+    const list = await readWorkbook(manager, 'inbox-export-xlsx');
+    const listSheet = list.worksheets[0] as ExcelJS.Worksheet;
+    expect(listSheet.getRow(1).getCell(4).value).toBe('摘要');
+    expect((listSheet.getColumn(1).values as unknown[]).slice(2)).toContain(caseNumber);
+    await manager.context().close();
+  });
+});
