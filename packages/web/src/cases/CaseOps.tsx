@@ -317,7 +317,9 @@ export function EconomicsCard({ caseId, version }: { readonly caseId: string; re
   const money = (m: Money | null | undefined) =>
     m ? formatMoney(m.amountMinor, m.currency, i18n.language) : t('common.none');
   const share = (x: Economics | null) =>
-    x?.costToValue === null || x?.costToValue === undefined ? '—' : `${(x.costToValue * 100).toFixed(1)}%`;
+    x?.costToValue === null || x?.costToValue === undefined
+      ? '—'
+      : `${(x.costToValue * 100).toFixed(x.costToValue < 0.01 ? 2 : 1)}%`;
   return (
     <Card
       title={t('cases.ops.economics.title')}

@@ -154,12 +154,16 @@ export function ReportsPage() {
         series: [
           {
             type: 'pie',
-            radius: ['40%', '70%'],
-            data: valued.byVerdict.map((v) => ({
-              name: t(`cases.ops.economics.verdict.${v.verdict}`),
-              value: v.count,
-              itemStyle: { color: verdictColour[VERDICT_COLOUR[v.verdict]] },
-            })),
+            radius: ['38%', '62%'],
+            center: ['50%', '42%'],
+            label: { formatter: '{c}' },
+            data: valued.byVerdict
+              .filter((v) => v.count > 0)
+              .map((v) => ({
+                name: t(`cases.ops.economics.verdict.${v.verdict}`),
+                value: v.count,
+                itemStyle: { color: verdictColour[VERDICT_COLOUR[v.verdict]] },
+              })),
           },
         ],
       }
