@@ -1,5 +1,6 @@
 import { DEFAULT_CASE_CONFIG, type TCaseConfig } from '@serviceloop/domain';
 import { and, eq } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, outboxEvents } from '../src/db/schema.ts';
 import { cases } from '../src/db/schema-cases.ts';
@@ -452,6 +453,52 @@ describe.each(engines)('stored case configuration on %s', (engine) => {
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.json().code).toBe('import_rejected');
     }
+  });
+
+  it('no upload or override of any shape makes a 5xx (real unit, dry run)', async () => {
+    const session = await as('bj-cy.manager');
+    const vevent = fc
+      .tuple(fc.integer({ min: 0, max: 400 }), fc.string({ maxLength: 20 }), fc.boolean())
+      .map(([day, summary, ban]) => {
+        const date = new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10).replaceAll('-', '');
+        return [
+          'BEGIN:VEVENT',
+          `UID:${day}`,
+          `DTSTART;VALUE=DATE:${date}`,
+          `SUMMARY:${summary}${ban ? ' (班)' : ''}`,
+          'END:VEVENT',
+        ].join('\r\n');
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.array(vevent, { maxLength: 6 }).map((events) => ics(...events)),
+        ),
+        fc.constantFrom('merge', 'replace_years'),
+        async (text, mode) => {
+          const res = await call(env, 'POST', `/api/v1/sla/calendars/units/${bjcy}/import?dryRun=true`, {
+            session,
+            payload: { ics: text, mode, expectedVersion: 0 },
+          });
+          expect(res.statusCode, res.body).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(
+          fc.constantFrom('policy', 'presets', 'escalation', 'authority', 'locks'),
+          fc.jsonValue(),
+        ),
+        async (override) => {
+          const res = await saveConfig('bj-cy.manager', bjcy, { expectedVersion: 0, override }, true);
+          expect(res.statusCode, res.body).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('a unit can copy a built-in calendar and go back to inheriting, each a version', async () => {
