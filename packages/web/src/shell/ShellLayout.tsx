@@ -107,6 +107,12 @@ export function ShellLayout() {
           icon: <BarChartOutlined />,
           permission: 'queue.read',
         },
+        {
+          key: '/queue/staffing',
+          label: <Link to="/queue/staffing">{t('queue.nav.staffing')}</Link>,
+          icon: <TeamOutlined />,
+          permission: 'queue.read',
+        },
       ],
     },
     {
