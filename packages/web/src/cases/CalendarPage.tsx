@@ -155,8 +155,16 @@ function MonthGrid({
   );
 }
 
+/** "Nov" / "11月", or "November 2026" / "2026年11月". */
+function monthName(year: number, month: number, locale: string, style: 'short' | 'title'): string {
+  return new Date(Date.UTC(year, month, 1)).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'UTC',
+    ...(style === 'short' ? { month: 'short' } : { year: 'numeric', month: 'long' }),
+  });
+}
+
 function YearChart({ calendar, year }: { readonly calendar: TBusinessCalendar; readonly year: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const count = (xs: readonly { date: string }[]) =>
     Array.from(
       { length: 12 },
@@ -168,7 +176,7 @@ function YearChart({ calendar, year }: { readonly calendar: TBusinessCalendar; r
     grid: { left: 32, right: 8, top: 32, bottom: 24 },
     xAxis: {
       type: 'category',
-      data: Array.from({ length: 12 }, (_, m) => t('cases.calendars.monthShort', { month: m + 1 })),
+      data: Array.from({ length: 12 }, (_, m) => monthName(year, m, i18n.language, 'short')),
     },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
@@ -463,7 +471,7 @@ export function CalendarPage() {
                     onClick={() => step(-1)}
                   />
                   <Typography.Title level={4} style={{ margin: 0 }} data-testid="month-title">
-                    {t('cases.calendars.monthTitle', { year: cursor.year, month: cursor.month + 1 })}
+                    {monthName(cursor.year, cursor.month, i18n.language, 'title')}
                   </Typography.Title>
                   <Button
                     icon={<RightOutlined />}

@@ -641,7 +641,7 @@ function AuthorityEditor({
                     value={x.role}
                     onChange={(role) => set(i, { role })}
                     options={AuthorityRoleList.map((r) => ({ value: r, label: t(`role.${r}`) }))}
-                    style={{ width: 140 }}
+                    style={{ width: 180 }}
                   />
                 ) : (
                   t(`role.${x.role}`)

@@ -132,8 +132,6 @@ export const casesConfigZh = {
     rest: '休',
     work: '班',
     pending: { holiday: '将设为休息日', make_up: '将设为调休上班', removed: '将恢复为平常日' },
-    monthShort: '{{month}}月',
-    monthTitle: '{{year}} 年 {{month}} 月',
     legend: { working: '工作日', weekend: '周末', holiday: '节假日', make_up: '调休上班' },
     normal: '照常（按每周工作时间）',
     yearChart: '{{year}} 年各月节假日与调休天数',
@@ -339,8 +337,6 @@ export const casesConfigEn: CasesConfigMessages = {
     rest: 'Off',
     work: 'Work',
     pending: { holiday: 'becomes a holiday', make_up: 'becomes a make-up day', removed: 'back to normal' },
-    monthShort: 'M{{month}}',
-    monthTitle: '{{year}}-{{month}}',
     legend: {
       working: 'Working day',
       weekend: 'Weekend',

@@ -214,11 +214,10 @@ export const configApi = {
 /** Yuan text for minor units; null is "no limit". */
 export function yuan(minor: number | null, locale: string): string | null {
   if (minor === null) return null;
-  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
-    style: 'currency',
-    currency: 'CNY',
-    maximumFractionDigits: 0,
+  const amount = new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+    maximumFractionDigits: 2,
   }).format(minor / 100);
+  return `¥${amount}`;
 }
 
 /** A clock reference that points at a preset's clock (rather than defining its own). */

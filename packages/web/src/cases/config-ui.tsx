@@ -84,7 +84,7 @@ export function DuePreview({ unitId, reloadKey }: { readonly unitId: string; rea
           value={severity}
           onChange={setSeverity}
           options={SeverityList.map((x) => ({ value: x, label: t(`cases.severity.${x}`) }))}
-          style={{ width: 90 }}
+          style={{ width: 110 }}
         />
         <Select
           aria-label={t('cases.settings.preview.serviceLevel')}
