@@ -85,7 +85,10 @@ describe.each(engines)('staffing plan from a branch’s history on %s', (engine)
     expect(monday.history).toMatchObject({ visits: 13_018, from: '2010-08-01', to: '2010-08-10' });
     expect(monday.history.datesPerWeekday).toEqual([2, 2, 2, 1, 1, 1, 1]);
     const forecastTotal = monday.intervals.reduce((s, i) => s + i.arrivals, 0);
-    expect(forecastTotal).toBeCloseTo(byHand.arrivals / byHand.dates, 0);
+    // Every arrival but one stray visit at 06:30 (half a visit a Monday: not worth a counter).
+    expect(forecastTotal).toBeCloseTo(byHand.arrivals / byHand.dates - 0.5, 0);
+    expect(monday.intervals[0]?.slot).toBe('07:00');
+    expect(monday.intervals.at(-1)?.slot).toBe('23:30');
     // The sample's services are not in the branch catalogue: 10 min each; VIP = priority 2.
     expect(monday.standards.map((s) => s.name)).toEqual([
       'IN: 80% ≤ 10 min',
@@ -117,6 +120,7 @@ describe.each(engines)('staffing plan from a branch’s history on %s', (engine)
     const direct = recommendStaffing({
       forecast: forecastArrivals(visits, { intervalMinutes: 30 }),
       weekday: 1,
+      strayShare: 0.05,
       standards: monday.standards.map((s) => ({
         name: s.name,
         minPriority: s.minPriority ?? Number.NEGATIVE_INFINITY,

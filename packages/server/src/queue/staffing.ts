@@ -22,6 +22,8 @@ const TICKET_DAYS = 182;
 const MAX_ROWS = 200_000;
 const DEFAULT_TARGET_S = 600;
 const VIP_TARGET_S = 300;
+/** Intervals outside the day whose arrivals are under 5% of the busiest one's are not staffed. */
+const STRAY_SHARE = 0.05;
 
 /** Calling-policy classes as visit-log priorities: lightest weight 0, upwards (as the export writes them). */
 function priorityRanks(policy: TCallingPolicyConfig): Map<string, number> {
@@ -149,7 +151,7 @@ export async function staffingPlan(
       level,
     });
   }
-  const plan = recommendStaffing({ forecast, weekday, standards });
+  const plan = recommendStaffing({ forecast, weekday, standards, strayShare: STRAY_SHARE });
 
   const arrivedAt = visits.map((v) => v.arrivedAt);
   const first = arrivedAt.length > 0 ? Math.min(...arrivedAt) : null;

@@ -7,6 +7,7 @@ import { KpiPage } from './KpiPage.tsx';
 import { LobbyPage } from './LobbyPage.tsx';
 import { NoticesPage } from './NoticesPage.tsx';
 import { QueueSettingsPage } from './QueueSettingsPage.tsx';
+import { StaffingPage } from './StaffingPage.tsx';
 import { TellerConsole } from './TellerConsole.tsx';
 import { TicketStatusPage } from './TicketStatusPage.tsx';
 import { VisitRecordsPage } from './VisitRecordsPage.tsx';
@@ -48,6 +49,14 @@ export function queueShellRoutes(): ReactElement {
         element={
           <RequirePermission permission="queue.read">
             <KpiPage />
+          </RequirePermission>
+        }
+      />
+      <Route
+        path="queue/staffing"
+        element={
+          <RequirePermission permission="queue.read">
+            <StaffingPage />
           </RequirePermission>
         }
       />

@@ -215,3 +215,21 @@ describe('per-service standards and skills', () => {
     );
   });
 });
+
+describe('opening hours from the data', () => {
+  it('a stray visit before opening does not staff the night; quiet intervals inside the day stay', () => {
+    const day = slotVisits('2030-01-07', 60, () => 0);
+    const stray = { ...(day[0] as Visit), visitId: 'stray', arrivedAt: Date.parse('2030-01-07T00:10:00Z') };
+    const quiet = { ...(day[0] as Visit), visitId: 'quiet', arrivedAt: Date.parse('2030-01-07T12:05:00Z') };
+    const late = slotVisits('2030-01-07', 40, () => 0).map((v) => ({
+      ...v,
+      visitId: `${v.visitId}-pm`,
+      arrivedAt: v.arrivedAt + 4 * 3_600_000,
+    }));
+    const forecast = forecastArrivals([stray, ...day, quiet, ...late]);
+    const all = recommendStaffing({ forecast, weekday: 1 });
+    expect(all.intervals.map((i) => i.slot)).toEqual(['00:00', '10:00', '12:00', '14:00']);
+    const open = recommendStaffing({ forecast, weekday: 1, strayShare: 0.05 });
+    expect(open.intervals.map((i) => i.slot)).toEqual(['10:00', '12:00', '14:00']);
+  });
+});

@@ -204,6 +204,12 @@ export function recommendStaffing(options: {
   /** Use the forecast's patience estimates (Erlang A) when the history has them. */
   readonly usePatience?: boolean;
   readonly maxCounters?: number;
+  /**
+   * Opening hours from the data: intervals before the first and after the last whose arrivals
+   * reach this share of the busiest interval's are left out (a stray visit at midnight does not
+   * staff the night). Default 0: every interval with an arrival.
+   */
+  readonly strayShare?: number;
 }): StaffingPlan {
   const { forecast, weekday } = options;
   const standards = options.standards ?? DEFAULT_STANDARDS;
@@ -231,8 +237,13 @@ export function recommendStaffing(options: {
     return total > 0 ? w / total : undefined;
   };
 
-  const intervals: StaffingInterval[] = [...bySlot.keys()]
-    .sort((a, b) => a - b)
+  const slots = [...bySlot.keys()].sort((a, b) => a - b);
+  const total = (slot: number) => (bySlot.get(slot) ?? []).reduce((s, c) => s + c.meanArrivals, 0);
+  const busiest = Math.max(0, ...slots.map(total));
+  const kept = slots.filter((slot) => total(slot) >= (options.strayShare ?? 0) * busiest);
+  const [openFrom, openTo] = [kept[0] ?? 0, kept.at(-1) ?? -1];
+  const intervals: StaffingInterval[] = slots
+    .filter((slot) => slot >= openFrom && slot <= openTo)
     .map((slotStartMin) => {
       const cells = bySlot.get(slotStartMin) ?? [];
       const arrivals = cells.reduce((s, c) => s + c.meanArrivals, 0);
