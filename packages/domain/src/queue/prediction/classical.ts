@@ -1,4 +1,4 @@
-import { hypoexponentialInterval } from './distributions.ts';
+import { gammaQuantile, hypoexponentialInterval } from './distributions.ts';
 import type {
   CompletedDay,
   PredictionTarget,
@@ -153,10 +153,32 @@ export function qlAbandonPredictor(): WaitPredictor {
 
 /** The Ibrahim–Whitt point Σ 1/(sμ + iθ) with its 10–90% interval (matched gamma). */
 export function qlAbandonEstimate(r: QueueRates): WaitPrediction {
-  const rates = qlAbandonRates(r);
-  const pointS = rates.reduce((s, x) => s + 1 / x, 0);
-  const [lowerS, upperS] = hypoexponentialInterval(rates, INTERVAL[0], INTERVAL[1]);
-  return { pointS, lowerS, upperS };
+  const { mean, variance } = qlAbandonMoments(r);
+  if (mean <= 0 || variance <= 0) return { pointS: mean, lowerS: 0, upperS: 0 };
+  const shape = (mean * mean) / variance;
+  const scale = variance / mean;
+  return {
+    pointS: mean,
+    lowerS: gammaQuantile(shape, scale, INTERVAL[0]),
+    upperS: gammaQuantile(shape, scale, INTERVAL[1]),
+  };
+}
+
+/**
+ * Mean Σ 1/xᵢ and variance Σ 1/xᵢ² of the Ibrahim–Whitt wait (xᵢ = sμ + iθ, i = 0..n), summed in
+ * the order qlAbandonRates lists them (same floating-point result) without building the list:
+ * a live branch evaluates it for every waiting ticket.
+ */
+export function qlAbandonMoments(r: QueueRates): { mean: number; variance: number } {
+  const sMu = r.servers / r.meanServiceS;
+  let mean = 0;
+  let variance = 0;
+  for (let i = 0; i <= r.ahead; i++) {
+    const x = sMu + i * r.abandonRate;
+    mean += 1 / x;
+    variance += 1 / (x * x);
+  }
+  return { mean, variance };
 }
 
 export function qlAbandonRates(r: QueueRates): number[] {

@@ -1,4 +1,4 @@
-import { estimateQueueRates, presumedPresent, qlAbandonRates } from './classical.ts';
+import { estimateQueueRates, presumedPresent, qlAbandonMoments } from './classical.ts';
 import type { PredictionTarget, QueueSnapshot, WaitingTicket } from './types.ts';
 
 /** The state summarised for one prospective arrival; every field is known at `snapshot.now`. */
@@ -85,7 +85,7 @@ export function extractFeatures(
     ahead: aheadGe,
     ...(queueAhead ? { servers: Math.max(1, queueAhead.servers) } : {}),
   };
-  const qlAbandonS = qlAbandonRates(rates).reduce((s, x) => s + 1 / x, 0);
+  const qlAbandonS = qlAbandonMoments(rates).mean;
   return {
     priority: target.priority,
     service: target.service,
