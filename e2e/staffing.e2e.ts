@@ -80,7 +80,7 @@ describe('staffing plan page in Chromium', () => {
     await signIn(page, 'bj-cy.manager');
     await page.getByRole('link', { name: '排班建议' }).click();
     await page.waitForURL('**/queue/staffing');
-    await choose(page, 'staffing-weekday', /^星期一 · 2 天历史$/);
+    await choose(page, 'staffing-weekday', /^星期一 · 2 天$/);
     const summary = page.getByTestId('staffing-summary');
     await summary.waitFor();
     await expect.poll(() => page.getByTestId('staffing-peak').textContent()).toMatch(/^高峰窗口数\d+$/);
@@ -121,7 +121,7 @@ describe('staffing plan page in Chromium', () => {
     // English.
     await page.getByTestId('language-switch').click();
     await page.getByTitle('English').click();
-    await choose(page, 'staffing-weekday', /^Tuesday · 2 days of history$/);
+    await choose(page, 'staffing-weekday', /^Tuesday · 2 days$/);
     await expect.poll(() => chart.locator('svg').textContent()).toContain('Recommended counters');
     await shot(page, 's02-staffing-tuesday-en');
   });

@@ -183,11 +183,10 @@ describe('per-service standards and skills', () => {
     const mix = ten?.skillMix ?? [];
     expect(mix.reduce((s, m) => s + m.counters, 0)).toBe(ten?.counters);
     expect(mix[0]?.service).toBe('cash');
-    expect(mix.find((m) => m.service === 'wealth')?.counters).toBeGreaterThanOrEqual(1);
     expect(plan.intervals[1]?.skillMix).toEqual([{ service: 'cash', counters: plan.intervals[1]?.counters }]);
   });
 
-  it('primarySkills hands out exactly the counters, one to each service while enough, more to more load', () => {
+  it('primarySkills hands out exactly the counters, each service within one of its exact share', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 40 }),
@@ -196,23 +195,34 @@ describe('per-service standards and skills', () => {
           const list = loads.map((load, i) => ({ service: `s${i}`, load }));
           const mix = primarySkills(counters, list);
           const active = list.filter((l) => l.load > 0);
-          const given = mix.reduce((s, m) => s + m.counters, 0);
-          expect(given).toBe(active.length === 0 ? 0 : counters);
-          if (counters >= active.length) {
-            for (const l of active)
-              expect(mix.find((m) => m.service === l.service)?.counters).toBeGreaterThanOrEqual(1);
-          }
-          for (const m of mix) expect(active.some((l) => l.service === m.service)).toBe(true);
-          // Largest remainder stays within one counter of the exact share (beyond the minimum of one).
+          expect(mix.reduce((s, m) => s + m.counters, 0)).toBe(active.length === 0 ? 0 : counters);
           const total = active.reduce((s, l) => s + l.load, 0);
           for (const l of active) {
             const k = mix.find((m) => m.service === l.service)?.counters ?? 0;
-            if (counters >= active.length)
-              expect(k).toBeLessThanOrEqual(Math.max(1, Math.ceil((l.load / total) * counters)) + 1);
+            const exact = (l.load / total) * counters;
+            expect(k).toBeGreaterThanOrEqual(Math.floor(exact));
+            expect(k).toBeLessThanOrEqual(Math.ceil(exact));
           }
+          for (const m of mix) expect(m.counters).toBeGreaterThan(0);
         },
       ),
     );
+    expect(
+      primarySkills(5, [
+        { service: 'a', load: 900 },
+        { service: 'b', load: 90 },
+        { service: 'c', load: 10 },
+      ]),
+    ).toEqual([{ service: 'a', counters: 5 }]);
+    expect(
+      primarySkills(5, [
+        { service: 'a', load: 600 },
+        { service: 'b', load: 400 },
+      ]),
+    ).toEqual([
+      { service: 'a', counters: 3 },
+      { service: 'b', counters: 2 },
+    ]);
   });
 });
 

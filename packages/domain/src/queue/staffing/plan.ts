@@ -139,8 +139,8 @@ export interface StaffingInterval {
   readonly achieved: readonly { readonly standard: string; readonly level: number }[];
   /**
    * Which skill each of the `counters` leads with: shares of the offered load (largest
-   * remainder, every service with arrivals at least one counter while there are enough). Every
-   * counter also serves the other services, after its own: the plan assumes pooled counters.
+   * remainder). Every counter also serves the other services, after its own: the plan assumes
+   * pooled counters.
    */
   readonly skillMix: readonly { readonly service: string; readonly counters: number }[];
   readonly occupancy: number;
@@ -332,9 +332,10 @@ export function recommendStaffing(options: {
 }
 
 /**
- * Splits `counters` among services by offered load (largest remainder): each service with load
- * gets at least one counter leading with it while there are counters enough, the rest by share.
- * Most counters first, then by code.
+ * Splits `counters` among services by offered load, by largest remainder (Hamilton): each
+ * service gets the whole part of its exact share, the counters left go to the largest
+ * remainders. A service with less than about half a counter's load gets no counter of its own:
+ * every counter serves it after its leading skill. Most counters first, then by code.
  */
 export function primarySkills(
   counters: number,
@@ -342,36 +343,23 @@ export function primarySkills(
 ): { service: string; counters: number }[] {
   const active = loads.filter((l) => l.load > 0).sort((a, b) => b.load - a.load || cmp(a.service, b.service));
   if (counters <= 0 || active.length === 0) return [];
-  const n = new Map<string, number>();
-  let left = counters;
-  // One each for as many services as there are counters (biggest loads first).
-  for (const l of active.slice(0, counters)) {
-    n.set(l.service, 1);
+  const total = active.reduce((s, l) => s + l.load, 0);
+  const shares = active.map((l) => {
+    const exact = (l.load / total) * counters;
+    return { service: l.service, exact, whole: Math.floor(exact) };
+  });
+  let left = counters - shares.reduce((s, x) => s + x.whole, 0);
+  const byRemainder = [...shares].sort(
+    (a, b) => b.exact - b.whole - (a.exact - a.whole) || b.exact - a.exact || cmp(a.service, b.service),
+  );
+  for (const x of byRemainder) {
+    if (left <= 0) break;
+    x.whole++;
     left--;
   }
-  const total = active.reduce((s, l) => s + l.load, 0);
-  if (left > 0) {
-    const want = active.map((l) => ({ service: l.service, exact: (l.load / total) * counters }));
-    const extra = want.map((w) => ({ ...w, more: Math.max(0, w.exact - (n.get(w.service) ?? 0)) }));
-    const floors = extra.map((e) => ({ ...e, whole: Math.floor(e.more) }));
-    let given = 0;
-    for (const f of floors) {
-      const add = Math.min(f.whole, left - given);
-      if (add > 0) n.set(f.service, (n.get(f.service) ?? 0) + add);
-      given += Math.max(0, add);
-    }
-    const byRemainder = [...floors].sort(
-      (a, b) => b.more - b.whole - (a.more - a.whole) || b.exact - a.exact || cmp(a.service, b.service),
-    );
-    for (let i = 0; given < left; i = (i + 1) % byRemainder.length) {
-      const f = byRemainder[i] as (typeof byRemainder)[number];
-      n.set(f.service, (n.get(f.service) ?? 0) + 1);
-      given++;
-    }
-  }
-  return [...n]
-    .map(([service, k]) => ({ service, counters: k }))
-    .filter((x) => x.counters > 0)
+  return shares
+    .filter((x) => x.whole > 0)
+    .map((x) => ({ service: x.service, counters: x.whole }))
     .sort((a, b) => b.counters - a.counters || cmp(a.service, b.service));
 }
 
