@@ -247,8 +247,52 @@ export async function simulateCommand(
 
   // Patience from the history: the censored MLE, then calibrated by simulation so the staffing as
   // it was abandons and waits as the history did.
-  const calibration = calibrateToHistory(fit, { replications: 10, seed: seed + 7919 });
+  const calibrationReplications = 10;
+  const maxRounds = 20;
+  const bar =
+    options.progress === true
+      ? new SingleBar({
+          format: '{phase} [{bar}] {percentage}% | {value}/{total} simulated days | {plan}',
+          clearOnComplete: true,
+          stream: process.stderr,
+        })
+      : null;
+  const simulationDays = (plans.length + 1) * replications;
+  bar?.start(maxRounds * calibrationReplications + simulationDays, 0, {
+    phase: 'calibrating',
+    plan: 'staffing as it was',
+  });
+  let calibration: HistoryCalibration;
+  try {
+    calibration = calibrateToHistory(fit, {
+      replications: calibrationReplications,
+      seed: seed + 7919,
+      iterations: maxRounds,
+      onRound: (round) => bar?.update(round * calibrationReplications),
+    });
+  } catch (error) {
+    bar?.stop();
+    throw error;
+  }
+  const calibrationDays = calibration.iterations * calibrationReplications;
+  bar?.setTotal(calibrationDays + simulationDays);
   const base: TSimulationModel = calibration.model;
+  plans.unshift({ name: 'as it was', counters: base.counters });
+
+  let comparisons: PlanComparison[];
+  try {
+    comparisons = comparePlans(base, plans, {
+      replications,
+      seed,
+      onProgress: (done) =>
+        bar?.update(calibrationDays + done, {
+          phase: 'simulating',
+          plan: plans[Math.min(plans.length - 1, Math.floor((done - 1) / replications))]?.name,
+        }),
+    });
+  } finally {
+    bar?.stop();
+  }
   log1(
     `patience calibrated to the history in ${calibration.iterations} rounds${calibration.converged ? '' : ' (not converged)'}: ${Object.entries(
       calibration.classes,
@@ -259,32 +303,6 @@ export async function simulateCommand(
       )
       .join('; ')}`,
   );
-
-  plans.unshift({ name: 'as it was', counters: base.counters });
-
-  const total = plans.length * replications;
-  const bar =
-    options.progress === true
-      ? new SingleBar({
-          format: 'simulating [{bar}] {percentage}% | {value}/{total} days | {plan}',
-          clearOnComplete: true,
-          stream: process.stderr,
-        })
-      : null;
-  bar?.start(total, 0, { plan: plans[0]?.name ?? '' });
-  let comparisons: PlanComparison[];
-  try {
-    comparisons = comparePlans(base, plans, {
-      replications,
-      seed,
-      onProgress: (done) =>
-        bar?.update(done, {
-          plan: plans[Math.min(plans.length - 1, Math.floor((done - 1) / replications))]?.name,
-        }),
-    });
-  } finally {
-    bar?.stop();
-  }
   const dayS = (fit.closeMin - fit.openMin) * 60;
   const results: PlanResult[] = comparisons.map((c, i) => {
     const counters = plans[i]?.counters ?? [];

@@ -404,7 +404,13 @@ export interface HistoryCalibration {
  */
 export function calibrateToHistory(
   fit: HistoryFit,
-  options: { readonly replications?: number; readonly seed?: number; readonly iterations?: number } = {},
+  options: {
+    readonly replications?: number;
+    readonly seed?: number;
+    readonly iterations?: number;
+    /** Called after each round: for a progress bar. */
+    readonly onRound?: (round: number, maxRounds: number) => void;
+  } = {},
 ): HistoryCalibration {
   const replications = options.replications ?? 10;
   const seed = options.seed ?? 1;
@@ -451,6 +457,7 @@ export function calibrateToHistory(
           : countersFromSchedule(scheduleFor(factor), intervalS, () => skills, 'h'),
     };
     const summary = replicate(model, { replications, seed });
+    options.onRound?.(iterations + 1, maxIterations);
     result = Object.fromEntries(
       targets.map(([cls]) => {
         const w = summary.byClass[cls] ?? summary.overall;
