@@ -208,4 +208,37 @@ describe('case operations in Chromium', () => {
     expect((listSheet.getColumn(1).values as unknown[]).slice(2)).toContain(caseNumber);
     await manager.context().close();
   });
+
+  it('the customer drawer shows and updates the customer’s value; the case page reads in English', async () => {
+    const manager = await newSignedInPage('bj-cy.manager');
+    await manager.goto('/customers');
+    await manager
+      .locator('[data-testid="customer-table"] tbody tr')
+      .first()
+      .locator('button')
+      .first()
+      .click();
+    const panel = manager.getByTestId('customer-value');
+    await panel.getByTestId('customer-aum-band').waitFor();
+    await panel.getByTestId('customer-value-edit').click();
+    const modal = manager.locator('.ant-modal:visible');
+    await modal.locator('#deposits').fill('7000000');
+    await modal.locator('#investments').fill('0');
+    await shot(manager, '08-customer-value-edit');
+    await modal.locator('.ant-btn-primary').click();
+    await eventually(() => panel.getByTestId('customer-aum-band').textContent()).toBe('600 万以上');
+    await shot(manager, '09-customer-value');
+
+    await manager.goto(`/cases/${caseId}`);
+    await manager.getByTestId('case-economics').waitFor();
+    await manager.getByTestId('language-switch').click();
+    await manager
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'English' })
+      .click();
+    await eventually(() => manager.getByTestId('case-economics').textContent()).toContain(
+      'Recovery economics',
+    );
+    await shot(manager, '10-case-economics-en');
+    await manager.context().close();
+  });
 });
