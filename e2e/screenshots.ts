@@ -86,6 +86,22 @@ try {
   await page.goto('/org-units');
   await page.getByTestId('org-table').waitFor();
   await shot('14-org-units-en');
+  // Branch queue back office (issue #3), in English: settings, notices, visit records, KPIs.
+  await page.goto('/queue/settings');
+  await page.getByTestId('policy-form').waitFor();
+  await shot('15-queue-settings-en');
+  await page.goto('/queue/notices');
+  await page.getByTestId('notice-text-zh').fill('2 号 ATM 暂停服务');
+  await page.getByTestId('notice-text-en').fill('ATM 2 out of service');
+  await page.getByTestId('notice-post').click();
+  await page.locator('[data-testid="notice-list"] tr.ant-table-row').first().waitFor();
+  await shot('16-queue-notices-en');
+  await page.goto('/queue/visits');
+  await page.getByTestId('visits-export').waitFor();
+  await shot('17-queue-visits-en');
+  await page.goto('/queue/kpi');
+  await page.getByTestId('kpi-summary').waitFor();
+  await shot('18-queue-kpi-en');
 } finally {
   await harness.close();
 }

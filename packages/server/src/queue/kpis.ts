@@ -45,6 +45,7 @@ export const WAIT_BUCKETS_MIN = [5, 10, 15, 20, 30, 45] as const;
 export interface DayKpis {
   readonly branchId: string;
   readonly branchName: string;
+  readonly branchNameEn: string | null;
   readonly businessDay: string;
   readonly at: string;
   readonly branch: KpiFigures;
@@ -182,6 +183,7 @@ export async function dayKpis(
   return {
     branchId: branch.id,
     branchName: branch.name,
+    branchNameEn: branch.nameEn,
     businessDay: day,
     at: ctx.clock().toISOString(),
     branch: figuresOf(rows, targetOf),

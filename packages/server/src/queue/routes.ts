@@ -200,6 +200,7 @@ const ZKpiFigures = z.object({
 const ZDayKpis = z.object({
   branchId: z.uuid(),
   branchName: z.string(),
+  branchNameEn: z.string().nullable(),
   businessDay: z.string(),
   at: z.string(),
   branch: ZKpiFigures,
@@ -233,6 +234,7 @@ const ZKpiTrend = z.object({
 const ZQueueSettings = z.object({
   branchId: z.uuid(),
   branchName: z.string(),
+  branchNameEn: z.string().nullable(),
   services: z.array(ZServiceView),
   policy: ZBranchQueuePolicy,
   version: z.number().int(),

@@ -38,6 +38,7 @@ export type ServiceView = Omit<ServiceInfo, 'id'>;
 export interface QueueSettings {
   readonly branchId: string;
   readonly branchName: string;
+  readonly branchNameEn: string | null;
   readonly services: ServiceView[];
   readonly policy: TBranchQueuePolicy;
   readonly version: number;
@@ -67,6 +68,7 @@ export async function getQueueSettings(
   return {
     branchId: branch.id,
     branchName: branch.name,
+    branchNameEn: branch.nameEn,
     services: services.map(toView),
     policy: info.policy,
     version: info.version,

@@ -86,7 +86,7 @@ export function KpiPage() {
     {
       title: t('queue.kpi.target'),
       dataIndex: 'targetWaitSeconds',
-      render: (v: number | undefined) => (v ? dur(v) : ''),
+      render: (v: number | undefined) => (v ? t('queue.minutes', { n: Math.round((v / 60) * 10) / 10 }) : ''),
     },
     ...figureColumns.slice(at),
   ];
@@ -102,7 +102,7 @@ export function KpiPage() {
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Card
-        title={`${t('queue.kpi.title')}${k ? ` · ${k.branchName} · ${k.businessDay}` : ''}`}
+        title={`${t('queue.kpi.title')}${k ? ` · ${locale === 'en' ? (k.branchNameEn ?? k.branchName) : k.branchName} · ${k.businessDay}` : ''}`}
         extra={
           <Space wrap>
             <DatePicker

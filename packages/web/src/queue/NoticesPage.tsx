@@ -144,7 +144,7 @@ export function NoticesPage() {
               <Form.Item name="textEn" label={t('queue.notices.textEn')} rules={[{ max: 120 }]}>
                 <Input maxLength={120} showCount data-testid="notice-text-en" />
               </Form.Item>
-              <Space size={24} wrap>
+              <Space size={24} wrap align="end">
                 <Form.Item name="level" label={t('queue.notices.level')}>
                   <Radio.Group
                     optionType="button"
@@ -167,16 +167,18 @@ export function NoticesPage() {
                     data-testid="notice-duration"
                   />
                 </Form.Item>
+                <Form.Item>
+                  <Button
+                    type="primary"
+                    htmlType="submit"
+                    loading={busy}
+                    icon={<NotificationOutlined />}
+                    data-testid="notice-post"
+                  >
+                    {t('queue.notices.post')}
+                  </Button>
+                </Form.Item>
               </Space>
-              <Button
-                type="primary"
-                htmlType="submit"
-                loading={busy}
-                icon={<NotificationOutlined />}
-                data-testid="notice-post"
-              >
-                {t('queue.notices.post')}
-              </Button>
             </Form>
           </Col>
           <Col xs={24} lg={12}>

@@ -118,36 +118,32 @@ function policyChart(f: PolicyForm | undefined, label: (id: string) => string, t
   const colours = ['#8f1d22', '#fa8c16', '#1677ff', '#52c41a', '#722ed1', '#13c2c2'];
   const option: EChartOption = {
     tooltip: { trigger: 'axis' },
-    legend: { data: classes.map((c) => label(c.id)) },
-    grid: { left: 48, right: 20, top: 40, bottom: 36 },
+    legend: { top: 0, data: classes.map((c) => label(c.id)) },
+    grid: { left: 48, right: 20, top: 56, bottom: 44 },
     xAxis: {
-      type: 'category',
-      data: xs,
+      type: 'value',
+      min: 0,
+      max: horizon,
       name: t('queue.settings.chartX'),
       nameLocation: 'middle',
-      nameGap: 24,
+      nameGap: 28,
     },
-    yAxis: { type: 'value', name: t('queue.settings.chartY') },
-    series: classes.map((c, i) => ({
-      name: label(c.id),
-      type: 'line',
-      showSymbol: false,
-      data: xs.map((x) => round2((c.headStartMin ?? 0) + c.weight * x)),
-      itemStyle: { color: colours[i % colours.length] },
-      markPoint: {
-        symbol: 'circle',
-        symbolSize: 10,
-        label: { show: false },
-        data: [
-          {
-            coord: [
-              Math.min(horizon, Math.round(c.maxWaitMin)),
-              round2((c.headStartMin ?? 0) + c.weight * c.maxWaitMin),
-            ],
-          },
-        ],
-      },
-    })),
+    yAxis: { type: 'value', min: 0, name: t('queue.settings.chartY'), nameTextStyle: { align: 'left' } },
+    series: classes.map((c, i) => {
+      const at = (x: number) => round2((c.headStartMin ?? 0) + c.weight * x);
+      const guarantee = Math.min(horizon, c.maxWaitMin);
+      const points = [...new Set([...xs, guarantee])].sort((a, b) => a - b);
+      return {
+        name: label(c.id),
+        type: 'line',
+        symbol: 'none',
+        showSymbol: true,
+        data: points.map((x) =>
+          x === guarantee ? { value: [x, at(x)], symbol: 'circle', symbolSize: 11 } : { value: [x, at(x)] },
+        ),
+        itemStyle: { color: colours[i % colours.length] },
+      };
+    }),
   };
   return option;
 }
@@ -256,7 +252,7 @@ export function QueueSettingsPage() {
         title={
           <Space>
             <SettingOutlined />
-            {`${t('queue.settings.title')}${s ? ` · ${s.branchName}` : ''}`}
+            {`${t('queue.settings.title')}${s ? ` · ${locale === 'en' ? (s.branchNameEn ?? s.branchName) : s.branchName}` : ''}`}
           </Space>
         }
         extra={picker}

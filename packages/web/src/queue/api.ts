@@ -286,6 +286,7 @@ export interface CounterKpis extends KpiFigures {
 export interface DayKpis {
   readonly branchId: string;
   readonly branchName: string;
+  readonly branchNameEn: string | null;
   readonly businessDay: string;
   readonly at: string;
   readonly branch: KpiFigures;
@@ -310,6 +311,7 @@ export interface KpiTrend {
 export interface QueueSettings {
   readonly branchId: string;
   readonly branchName: string;
+  readonly branchNameEn: string | null;
   readonly services: readonly QueueService[];
   readonly policy: TBranchQueuePolicy;
   readonly version: number;

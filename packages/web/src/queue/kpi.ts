@@ -29,7 +29,7 @@ export function serviceOption(k: DayKpis, label: (code: string) => string, t: TF
   const services = k.services.filter((s) => s.arrivals + s.walkUps > 0 || s.targetWaitSeconds > 0);
   return {
     tooltip: { trigger: 'axis' },
-    legend: { data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.withinTarget')] },
+    legend: { top: 0, data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.withinTarget')] },
     grid: { left: 44, right: 52, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: services.map((s) => label(s.code)) },
     yAxis: [
@@ -70,7 +70,7 @@ export function hourlyOption(k: DayKpis, t: TFunction): EChartOption {
   const at = (h: number) => k.hours.find((x) => x.hour === h);
   return {
     tooltip: { trigger: 'axis' },
-    legend: { data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.meanWaitMin')] },
+    legend: { top: 0, data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.meanWaitMin')] },
     grid: { left: 44, right: 52, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: hours.map((h) => t('queue.kpi.hour', { h })) },
     yAxis: [
@@ -132,7 +132,7 @@ export function waitOption(k: DayKpis, t: TFunction): EChartOption {
 export function trendOption(trend: KpiTrend, t: TFunction): EChartOption {
   return {
     tooltip: { trigger: 'axis' },
-    legend: { data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.withinTarget')] },
+    legend: { top: 0, data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.withinTarget')] },
     grid: { left: 44, right: 52, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: trend.days.map((d) => d.businessDay.slice(5)) },
     yAxis: [

@@ -1,0 +1,199 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+
+// Issue #3, the branch's back office: a branch manager edits a service's target wait, a lobby
+// manager posts a notice that the display board shows at once (and takes it down), a manager
+// imports a small history file with one bad row and reads the report, and the KPI page shows
+// the server's figures.
+let harness: Harness;
+let adminCookie: string | undefined;
+const SHOTS = process.env.QUEUE_SCREENSHOTS;
+
+async function adminGet<T>(path: string): Promise<T> {
+  if (!adminCookie) {
+    const r = await harness.app.fastify.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { username: 'admin', password: DEMO_PASSWORD },
+    });
+    adminCookie = r.cookies.find((c) => c.name === 'sl_session')?.value;
+    if (!adminCookie) throw new Error(`admin sign-in failed: ${r.body}`);
+  }
+  const response = await harness.app.fastify.inject({
+    method: 'GET',
+    url: `/api/v1${path}`,
+    cookies: { sl_session: adminCookie },
+  });
+  if (response.statusCode !== 200)
+    throw new Error(`GET ${path} answered ${response.statusCode}: ${response.body}`);
+  return response.json() as T;
+}
+
+/** A signed-in API client for one demo user (cookie + CSRF token), through inject. */
+async function apiAs(username: string) {
+  const r = await harness.app.fastify.inject({
+    method: 'POST',
+    url: '/api/v1/auth/sign-in',
+    payload: { username, password: DEMO_PASSWORD },
+  });
+  const cookie = r.cookies.find((c) => c.name === 'sl_session')?.value ?? '';
+  const csrf = (r.json() as { csrfToken: string }).csrfToken;
+  return async <T>(method: 'GET' | 'POST', path: string, payload?: Record<string, unknown>): Promise<T> => {
+    const res = await harness.app.fastify.inject({
+      method,
+      url: `/api/v1${path}`,
+      cookies: { sl_session: cookie },
+      headers: { 'x-csrf-token': csrf },
+      ...(payload ? { payload } : {}),
+    });
+    if (res.statusCode >= 400) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
+    return res.json() as T;
+  };
+}
+
+async function branchId(code: string): Promise<string> {
+  const units = await adminGet<{ id: string; code: string }[]>('/org-units');
+  const unit = units.find((u) => u.code === code);
+  if (!unit) throw new Error(`no unit ${code}`);
+  return unit.id;
+}
+
+function eventually<T>(read: () => Promise<T> | T) {
+  return expect.poll(read, { timeout: 10_000, interval: 100 });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+const HISTORY = [
+  'visit_id,site,service,priority,arrived_at,called_at,service_started_at,service_ended_at,outcome,counter',
+  'h1,BJ-CY,cash,0,2026-03-02T09:00:00,2026-03-02T09:04:00,2026-03-02T09:04:30,2026-03-02T09:10:00,served,1',
+  'h2,BJ-CY,cash,0,2026-03-02T09:02:00,,,,abandoned,',
+  'h3,BJ-CY,personal,yesterday,not-a-time,,,,served,2',
+  'h4,BJ-CY,personal,1,2026-03-02T09:05:00,2026-03-02T09:20:00,,,no_show,',
+].join('\n');
+
+beforeAll(async () => {
+  // Noon in Beijing of today's (UTC) date, as in queue.e2e.ts: no business-day change mid-test.
+  const realNow = Date.now();
+  const offset = Date.parse(`${new Date(realNow).toISOString().slice(0, 10)}T04:00:00Z`) - realNow;
+  harness = await startHarness({ clock: () => new Date(Date.now() + offset) });
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+describe('branch queue back office in Chromium', () => {
+  it('a branch manager changes the cash target wait; the KPI page uses it', async () => {
+    const branch = await branchId('BJ-CY');
+    const { page } = await harness.newPage();
+    await signIn(page, 'bj-cy.manager');
+    await page.getByRole('link', { name: '排队设置' }).click();
+    const cashRow = page.locator('[data-testid="settings-services"] tbody tr[data-row-key="cash"]');
+    await expect.poll(() => cashRow.textContent()).toContain('15 分钟');
+    await page.getByTestId('service-edit-cash').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('service-target').fill('10');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await eventually(() => cashRow.textContent()).toContain('10 分钟');
+    const settings = await adminGet<{ services: { code: string; targetWaitSeconds: number }[] }>(
+      `/branches/${branch}/queue-settings`,
+    );
+    expect(settings.services.find((s) => s.code === 'cash')?.targetWaitSeconds).toBe(600);
+    await shot(page, 'qa01-settings');
+
+    // A teller serves two customers; a third still waits.
+    const teller = await apiAs('bj-cy.teller1');
+    const overview = await teller<{ counters: { id: string }[] }>('GET', `/branches/${branch}/queue`);
+    const counter = overview.counters[0]?.id;
+    await teller('POST', `/branches/${branch}/counters/${counter}/open`, {});
+    for (const serviceCode of ['cash', 'personal', 'cash']) {
+      await teller('POST', `/branches/${branch}/tickets`, { serviceCode });
+    }
+    for (let i = 0; i < 2; i++) {
+      const { ticket } = await teller<{ ticket: { id: string } }>(
+        'POST',
+        `/branches/${branch}/counters/${counter}/call-next`,
+        {},
+      );
+      await teller('POST', `/branches/${branch}/tickets/${ticket.id}/start`, {});
+      await teller('POST', `/branches/${branch}/tickets/${ticket.id}/finish`, {});
+    }
+
+    await page.getByRole('link', { name: '当日指标' }).click();
+    const kpiCash = page.locator('[data-testid="kpi-by-service"] tbody tr[data-row-key="cash"]');
+    await eventually(() => kpiCash.textContent()).toContain('10 分钟');
+    expect(await page.getByTestId('kpi-arrivals').textContent()).toContain('3');
+    expect(await page.getByTestId('kpi-served').textContent()).toContain('2');
+    expect(await page.getByTestId('kpi-within-target').textContent()).toContain('100%');
+    expect(await page.getByTestId('kpi-export').getAttribute('href')).toMatch(
+      /\/kpis\.csv\?day=\d{4}-\d{2}-\d{2}$/,
+    );
+    await shot(page, 'qa02-kpi');
+  });
+
+  it('a lobby manager posts a notice, the display board shows it live, and takes it down', async () => {
+    const branch = await branchId('BJ-CY');
+    const board = (await harness.newPage()).page;
+    await board.goto(`/display/${branch}`);
+    await eventually(() => board.getByTestId('display-connection').textContent()).toContain('实时');
+    expect(await board.getByTestId('display-notices').count()).toBe(0);
+
+    const { page } = await harness.newPage();
+    await signIn(page, 'bj-cy.lobby');
+    await page.getByRole('link', { name: '叫号屏通知' }).click();
+    await page.getByTestId('notice-text-zh').fill('2 号 ATM 暂停服务');
+    await page.getByTestId('notice-text-en').fill('ATM 2 out of service');
+    await page.getByTestId('notice-post').click();
+    await eventually(() => page.getByTestId('notice-preview').textContent()).toContain('2 号 ATM 暂停服务');
+
+    // The board, which never reloaded, shows it.
+    await eventually(() => board.getByTestId('display-notices').textContent()).toContain('2 号 ATM 暂停服务');
+    await shot(page, 'qa03-notices');
+    await shot(board, 'qa04-display-notice');
+
+    const row = page.locator('[data-testid="notice-list"] tbody tr', { hasText: '2 号 ATM 暂停服务' });
+    await row.getByRole('button', { name: /撤\s*下/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
+    await eventually(() => row.textContent()).toContain('已结束');
+    await eventually(() => board.getByTestId('display-notices').count()).toBe(0);
+  });
+
+  it('imports a small history file with one bad row and shows the report', async () => {
+    const { page } = await harness.newPage();
+    await signIn(page, 'bj-cy.manager');
+    await page.getByRole('link', { name: '到访记录' }).click();
+    await page.getByTestId('visits-file').setInputFiles({
+      name: 'history.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(HISTORY, 'utf8'),
+    });
+    await eventually(() => page.getByTestId('visits-file-name').textContent()).toContain('4 行数据');
+    await page.getByTestId('visits-dry-run').click();
+    await eventually(() => page.getByTestId('visits-status').textContent()).toBe('校验通过');
+    expect(await page.getByTestId('visits-summary').textContent()).toContain('3 / 4 行可以导入');
+    await page.getByTestId('visits-import').click();
+    await eventually(() => page.getByTestId('visits-status').textContent()).toBe('导入完成');
+    expect(await page.getByTestId('visits-summary').textContent()).toContain('已导入 3 条到访记录');
+    const rejections = page.locator('[data-testid="visits-rejections"] tbody tr');
+    await eventually(() => rejections.count()).toBe(1);
+    // Row 4 of the file (the header is row 1) is the bad one.
+    expect(await rejections.first().locator('td').first().textContent()).toBe('4');
+    expect(await page.getByTestId('visits-progress').getAttribute('class')).toContain(
+      'ant-progress-status-success',
+    );
+    await shot(page, 'qa05-visits-import');
+  });
+});
