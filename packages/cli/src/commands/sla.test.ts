@@ -5,6 +5,7 @@ import { calendarFromICalendar, computeDue, UK_EW_2026_CALENDAR } from '@service
 import { migrate, openConfiguredDatabase } from '@serviceloop/server';
 import { loadConfig } from '@serviceloop/server/config';
 import { Command } from 'commander';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerCalendar, registerSla, slaDue } from './sla.ts';
 
@@ -135,5 +136,46 @@ describe('serviceloop calendar import, then sla due with it', () => {
     // Day 15 is 1 January 2027, inside the imported 1–3 January holiday: the period runs to the end
     // of Monday 4 January (Civil Code art. 203), so the breach instant is 00:00 on 5 January, Beijing.
     expect(out.trim()).toBe('2027-01-04T16:00:00.000Z');
+  }, 120_000);
+
+  it("imports into an org unit's calendar (dry run first) and sla due --org-unit uses it", async () => {
+    const database = await openConfiguredDatabase(loadConfig());
+    const hq = '01a20000-0000-7000-8000-0000000000a1';
+    const branch = '01a20000-0000-7000-8000-0000000000b1';
+    await database.db.execute(sql`insert into org_units
+      (id, parent_id, kind, code, name, time_zone, path, depth, active, created_at, updated_at) values
+      (${hq}, null, 'head_office', 'HQ', '总行', 'Asia/Shanghai', ${`/${hq}/`}, 0, true, now(), now()),
+      (${branch}, ${hq}, 'branch', 'BR', '支行', 'Asia/Shanghai', ${`/${hq}/${branch}/`}, 1, true, now(), now())`);
+    await database.close();
+    const file = join(dir, 'branch.ics');
+    writeFileSync(file, ICS);
+    const args = [
+      '--preset',
+      'cn-nfra-2020',
+      '--clock',
+      'decision',
+      '--received',
+      '2026-12-17T10:00:00+08:00',
+    ];
+    // Before: the built-in cn-2026 (2027 holidays unknown): day 15 is Friday 1 January, a working day.
+    expect((await run(registerSla, ['sla', 'due', ...args, '--org-unit', 'BR'])).trim()).toBe(
+      '2027-01-01T16:00:00.000Z',
+    );
+    const dry = await run(registerCalendar, ['calendar', 'import', '--org-unit', 'BR', '--dry-run', file]);
+    expect(dry).toMatch(/Dry run for BR, nothing stored: 4 day\(s\) change/);
+    expect(dry).toMatch(/\+ holiday {3}2027-01-01 元旦/);
+    expect(dry).toMatch(/\+ make-up {3}2027-01-09/);
+    expect((await run(registerSla, ['sla', 'due', ...args, '--org-unit', 'BR'])).trim()).toBe(
+      '2027-01-01T16:00:00.000Z',
+    );
+    const applied = await run(registerCalendar, ['calendar', 'import', '--org-unit', 'BR', file]);
+    expect(applied).toMatch(/Imported into BR, calendar version 1: 4 day\(s\) change/);
+    expect((await run(registerSla, ['sla', 'due', ...args, '--org-unit', 'BR'])).trim()).toBe(
+      '2027-01-04T16:00:00.000Z',
+    );
+    // Head office keeps the built-in calendar.
+    expect((await run(registerSla, ['sla', 'due', ...args, '--org-unit', 'HQ'])).trim()).toBe(
+      '2027-01-01T16:00:00.000Z',
+    );
   }, 120_000);
 });

@@ -1,7 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { BUILT_IN_CALENDARS, type TBusinessCalendar } from '@serviceloop/domain';
-import { importCalendar, listCalendars, loadCalendar } from '@serviceloop/server/cases/calendars';
+import {
+  AppError,
+  BUILT_IN_CALENDARS,
+  type CalendarImportMode,
+  type TBusinessCalendar,
+} from '@serviceloop/domain';
+import {
+  CLI_CALENDAR_AUTHOR,
+  importCalendar,
+  importUnitCalendar,
+  listCalendars,
+  loadCalendar,
+  resolveUnitCalendar,
+} from '@serviceloop/server/cases/calendars';
+import { unitIdByCode } from '@serviceloop/server/cases/config-units';
 import { previewDues, type TSlaPreview } from '@serviceloop/server/cases/sla-preview';
 import type { Command } from 'commander';
 import { withContext } from '../context.ts';
@@ -11,6 +24,8 @@ export interface SlaDueOptions {
   readonly clock: string;
   readonly received: string;
   readonly calendar?: string | undefined;
+  /** An org unit's code: its calendar in force (own, inherited or the built-in default). */
+  readonly orgUnit?: string | undefined;
 }
 
 /**
@@ -24,6 +39,13 @@ export async function slaDue(options: SlaDueOptions): Promise<TSlaPreview> {
     received: options.received,
     ...(options.calendar ? { calendar: options.calendar } : {}),
   };
+  if (options.orgUnit) {
+    const code = options.orgUnit;
+    return withContext(async (ctx) => {
+      const { ref } = await resolveUnitCalendar(ctx.db, await unitIdByCode(ctx.db, code));
+      return previewDues((name) => loadCalendar(ctx.db, name), { ...query, calendar: ref });
+    });
+  }
   const builtIn = (name: string): TBusinessCalendar | undefined => BUILT_IN_CALENDARS[name];
   if (!options.calendar || builtIn(options.calendar)) {
     return previewDues(async (name) => {
@@ -55,10 +77,19 @@ export function registerSla(program: Command): void {
       '--calendar <name>',
       "built-in (cn-2026, uk-ew-2026, us-federal-2026) or imported calendar; default: the preset's",
     )
-    .action(async (opts: { preset: string; clock: string; received: string; calendar?: string }) => {
-      const preview = await slaDue(opts);
-      process.stdout.write(`${preview.dues[0]?.due}\n`);
-    });
+    .option('--org-unit <code>', 'use the calendar in force for this org unit (e.g. BJ-CY) instead')
+    .action(
+      async (opts: {
+        preset: string;
+        clock: string;
+        received: string;
+        calendar?: string;
+        orgUnit?: string;
+      }) => {
+        const preview = await slaDue(opts);
+        process.stdout.write(`${preview.dues[0]?.due}\n`);
+      },
+    );
 }
 
 export function registerCalendar(program: Command): void {
@@ -67,20 +98,64 @@ export function registerCalendar(program: Command): void {
     .description('Business calendars (working days, holidays, make-up days)');
   calendar
     .command('import')
-    .description('Import holidays and make-up working days (调休) from an iCalendar file under a name')
-    .requiredOption('--name <name>', 'calendar name, e.g. cn-2027 (built-in names are reserved)')
+    .description(
+      "Import holidays and make-up working days (调休) from an iCalendar file: under a name, or into an org unit's calendar (a new version)",
+    )
+    .option('--name <name>', 'calendar name, e.g. cn-2027 (built-in names are reserved)')
+    .option(
+      '--org-unit <code>',
+      "import into this org unit's calendar, e.g. BJ-CY (what new cases there use)",
+    )
+    .option('--mode <mode>', "with --org-unit: merge (add the file's days) or replace_years", 'merge')
+    .option('--dry-run', 'with --org-unit: print what would change, store nothing')
     .option('--time-zone <zone>', 'IANA time zone when the file has no X-WR-TIMEZONE, e.g. Asia/Shanghai')
     .argument('<file>', '.ics file')
-    .action(async (file: string, opts: { name: string; timeZone?: string }) => {
-      const ics = readFileSync(file, 'utf8');
-      const { summary, warnings } = await withContext((ctx) =>
-        importCalendar(ctx, { name: opts.name, ics, fileName: basename(file), timeZone: opts.timeZone }),
-      );
-      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-      process.stdout.write(
-        `Imported ${summary.name} (${summary.timeZone}): ${summary.holidays} holidays, ${summary.makeUpDays} make-up days, years ${summary.coveredYears.join(', ')}\n`,
-      );
-    });
+    .action(
+      async (
+        file: string,
+        opts: { name?: string; orgUnit?: string; mode: string; dryRun?: boolean; timeZone?: string },
+      ) => {
+        const ics = readFileSync(file, 'utf8');
+        if (opts.orgUnit) {
+          const code = opts.orgUnit;
+          const mode = opts.mode as CalendarImportMode;
+          if (mode !== 'merge' && mode !== 'replace_years') {
+            throw new AppError('validation_failed', '--mode is merge or replace_years');
+          }
+          const result = await withContext(async (ctx) =>
+            importUnitCalendar(ctx, CLI_CALENDAR_AUTHOR, await unitIdByCode(ctx.db, code), {
+              ics,
+              fileName: basename(file),
+              mode,
+              expectedVersion: undefined,
+              dryRun: opts.dryRun === true,
+            }),
+          );
+          for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+          const d = result.diff;
+          const lines = [
+            ...d.holidaysAdded.map((x) => `+ holiday   ${x.date} ${x.name}`),
+            ...d.holidaysRemoved.map((x) => `- holiday   ${x.date} ${x.name}`),
+            ...d.makeUpAdded.map((x) => `+ make-up   ${x.date} ${x.name}`),
+            ...d.makeUpRemoved.map((x) => `- make-up   ${x.date} ${x.name}`),
+          ].sort((a, b) => a.slice(12).localeCompare(b.slice(12)));
+          process.stdout.write(
+            `${result.applied ? `Imported into ${code}, calendar version ${result.view.version}` : `Dry run for ${code}, nothing stored`}: ${d.changedDays} day(s) change\n`,
+          );
+          for (const line of lines) process.stdout.write(`${line}\n`);
+          return;
+        }
+        if (!opts.name) throw new AppError('validation_failed', 'Pass --name <name> or --org-unit <code>');
+        const name = opts.name;
+        const { summary, warnings } = await withContext((ctx) =>
+          importCalendar(ctx, { name, ics, fileName: basename(file), timeZone: opts.timeZone }),
+        );
+        for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+        process.stdout.write(
+          `Imported ${summary.name} (${summary.timeZone}): ${summary.holidays} holidays, ${summary.makeUpDays} make-up days, years ${summary.coveredYears.join(', ')}\n`,
+        );
+      },
+    );
   calendar
     .command('list')
     .description('List built-in and imported calendars')

@@ -6,6 +6,7 @@ import {
   calendarFromICalendar,
   diffCalendars,
   importICalendarInto,
+  isWithin,
   type TBusinessCalendar,
   ZBusinessCalendar,
 } from '@serviceloop/domain';
@@ -13,6 +14,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type AuditActor, appendAudit, auditActor } from '../audit/service.ts';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
+import { orgUnits } from '../db/schema.ts';
 import { businessCalendars, caseUnitCalendarVersions } from '../db/schema-cases.ts';
 import { appendEvents } from '../events/outbox.ts';
 import type { Actor } from '../identity/actor.ts';
@@ -269,6 +271,41 @@ export async function getUnitCalendar(
   return unitCalendarView(ctx.db, unitId);
 }
 
+/** Who changes a calendar: a signed-in user (their scope) or the command line (the whole bank). */
+export interface CalendarAuthor {
+  readonly userId: string | null;
+  readonly displayName: string;
+  readonly scopePath: string;
+  readonly audit: AuditActor;
+}
+
+export function calendarAuthor(actor: Actor): CalendarAuthor {
+  return {
+    userId: actor.userId,
+    displayName: actor.displayName,
+    scopePath: actor.scopePath,
+    audit: auditActor(actor),
+  };
+}
+
+export const CLI_CALENDAR_AUTHOR: CalendarAuthor = {
+  userId: null,
+  displayName: 'serviceloop calendar import',
+  scopePath: '/',
+  audit: { userId: null, name: 'cli' },
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The unit, when it lies in the scope (else "not found", like every out-of-scope read). */
+async function unitInScope(db: Executor, scopePath: string, unitId: string): Promise<{ id: string }> {
+  const [row] = UUID.test(unitId)
+    ? await db.select({ id: orgUnits.id, path: orgUnits.path }).from(orgUnits).where(eq(orgUnits.id, unitId))
+    : [];
+  if (!row || !isWithin(row.path, scopePath)) throw new AppError('not_found', 'Org unit not found');
+  return row;
+}
+
 async function unitCalendarView(db: Executor, unitId: string): Promise<UnitCalendarView> {
   const chain = await unitChain(db, unitId);
   const unit = chain[chain.length - 1] as ChainUnit;
@@ -350,18 +387,23 @@ interface Proposal {
 
 /**
  * Changes a unit's calendar: a new version (never an update), audited and evented, in one
- * transaction. `expectedVersion` is the unit's own version the caller saw (409 otherwise).
+ * transaction. `expectedVersion` is the unit's own version the caller saw (409 otherwise);
+ * the command line passes none and changes the latest.
  * With `dryRun` nothing is stored: the answer is the preview of what would change.
  */
 async function changeUnitCalendar(
-  ctx: ServerContext,
-  actor: Actor,
+  ctx: Pick<ServerContext, 'db' | 'clock'>,
+  author: CalendarAuthor,
   unitId: string,
-  input: { readonly expectedVersion: number; readonly note?: string | undefined; readonly dryRun: boolean },
+  input: {
+    readonly expectedVersion: number | undefined;
+    readonly note?: string | undefined;
+    readonly dryRun: boolean;
+  },
   propose: (current: EffectiveCalendar, unit: ChainUnit) => Proposal,
 ): Promise<CalendarChangeResult> {
   return ctx.db.transaction(async (tx) => {
-    const row = await getOrgUnitInScope(tx, actor, unitId);
+    const row = await unitInScope(tx, author.scopePath, unitId);
     if (!input.dryRun) {
       // One writer per unit at a time; the version check below then sees the latest.
       await tx.execute(sql`select 1 from org_units where id = ${row.id} for update`);
@@ -374,7 +416,7 @@ async function changeUnitCalendar(
     );
     const current = effectiveFrom(chain, latest);
     const ownVersion = latest.get(unit.id)?.version ?? 0;
-    if (!input.dryRun && ownVersion !== input.expectedVersion) {
+    if (!input.dryRun && input.expectedVersion !== undefined && ownVersion !== input.expectedVersion) {
       throw new AppError(
         'conflict',
         `The calendar changed meanwhile (now version ${ownVersion}); reload and retry`,
@@ -405,12 +447,12 @@ async function changeUnitCalendar(
       changes,
       warnings: proposal.warnings,
       note: input.note ?? null,
-      createdBy: actor.userId,
-      createdByName: actor.displayName,
+      createdBy: author.userId,
+      createdByName: author.displayName,
       createdAt: now,
     });
     const details = { version, source: proposal.source, ...changes, note: input.note ?? null };
-    await appendAudit(tx, ctx.clock, auditActor(actor), {
+    await appendAudit(tx, ctx.clock, author.audit, {
       action: 'case.calendar_changed',
       orgUnitId: unit.id,
       targetType: 'business_calendar',
@@ -423,7 +465,7 @@ async function changeUnitCalendar(
         orgUnitId: unit.id,
         aggregateType: 'org_unit',
         aggregateId: unit.id,
-        actorId: actor.userId,
+        actorId: author.userId,
         payload: details,
       },
     ]);
@@ -443,15 +485,19 @@ function unitCalendarId(unit: ChainUnit): string {
 
 /** Sets, copies in, or drops (back to inheriting) a unit's own calendar. */
 export async function setUnitCalendar(
-  ctx: ServerContext,
-  actor: Actor,
+  ctx: Pick<ServerContext, 'db' | 'clock'>,
+  author: CalendarAuthor,
   unitId: string,
   change: CalendarChange,
-  input: { readonly expectedVersion: number; readonly note?: string | undefined; readonly dryRun: boolean },
+  input: {
+    readonly expectedVersion: number | undefined;
+    readonly note?: string | undefined;
+    readonly dryRun: boolean;
+  },
 ): Promise<CalendarChangeResult> {
   let copied: TBusinessCalendar | undefined;
   if (change.action === 'copy') copied = await loadCalendar(ctx.db, change.from);
-  return changeUnitCalendar(ctx, actor, unitId, input, (_current, unit) => {
+  return changeUnitCalendar(ctx, author, unitId, input, (_current, unit) => {
     // Head office "inherits" the built-in default.
     if (change.action === 'inherit') return { next: null, source: 'inherit', warnings: [], years: [] };
     const base = change.action === 'copy' ? (copied as TBusinessCalendar) : { id: '', ...change.calendar };
@@ -479,19 +525,19 @@ export async function setUnitCalendar(
  * calendar it inherits, so the import adds to what it had.
  */
 export async function importUnitCalendar(
-  ctx: ServerContext,
-  actor: Actor,
+  ctx: Pick<ServerContext, 'db' | 'clock'>,
+  author: CalendarAuthor,
   unitId: string,
   input: {
     readonly ics: string;
     readonly fileName?: string | undefined;
     readonly mode: CalendarImportMode;
-    readonly expectedVersion: number;
+    readonly expectedVersion: number | undefined;
     readonly note?: string | undefined;
     readonly dryRun: boolean;
   },
 ): Promise<CalendarChangeResult> {
-  return changeUnitCalendar(ctx, actor, unitId, input, (current, unit) => {
+  return changeUnitCalendar(ctx, author, unitId, input, (current, unit) => {
     const base = { ...current.calendar, id: unitCalendarId(unit) };
     const result = importICalendarInto(base, input.ics, input.mode);
     return {

@@ -4,7 +4,13 @@ import type { ServerContext } from '../context.ts';
 import { type AnyRoute, defineRoute } from '../http/route.ts';
 import type { Actor } from '../identity/actor.ts';
 import { getOrgUnitInScope } from '../org/service.ts';
-import { getUnitCalendar, importUnitCalendar, resolveUnitCalendar, setUnitCalendar } from './calendars.ts';
+import {
+  calendarAuthor,
+  getUnitCalendar,
+  importUnitCalendar,
+  resolveUnitCalendar,
+  setUnitCalendar,
+} from './calendars.ts';
 import { getUnitConfigView, listConfigVersions, resolveUnitConfig, saveUnitConfig } from './config.ts';
 import { previewPolicy, ZPolicyPreview, ZPolicyPreviewQuery } from './sla-preview.ts';
 
@@ -185,7 +191,7 @@ export function caseConfigRoutes(ctx: ServerContext): AnyRoute[] {
       }),
       response: ZCalendarChangeResult,
       handler: ({ actor, params, body, query }) =>
-        setUnitCalendar(ctx, actor as Actor, params.id, body.change, {
+        setUnitCalendar(ctx, calendarAuthor(actor as Actor), params.id, body.change, {
           expectedVersion: body.expectedVersion,
           note: body.note,
           dryRun: query.dryRun,
@@ -209,7 +215,7 @@ export function caseConfigRoutes(ctx: ServerContext): AnyRoute[] {
       }),
       response: ZCalendarChangeResult,
       handler: ({ actor, params, body, query }) =>
-        importUnitCalendar(ctx, actor as Actor, params.id, { ...body, dryRun: query.dryRun }),
+        importUnitCalendar(ctx, calendarAuthor(actor as Actor), params.id, { ...body, dryRun: query.dryRun }),
     }),
   ];
 }

@@ -60,3 +60,10 @@ export function staffLevelOf(chain: readonly ChainUnit[]): StaffLevel {
   }
   return 'branch';
 }
+
+/** An org unit's id by its code (the command line names units by code). */
+export async function unitIdByCode(db: Executor, code: string): Promise<string> {
+  const [unit] = await db.select({ id: orgUnits.id }).from(orgUnits).where(eq(orgUnits.code, code));
+  if (!unit) throw new AppError('not_found', `No org unit with code ${code}`);
+  return unit.id;
+}
