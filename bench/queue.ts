@@ -18,6 +18,7 @@
  * Details go to stderr; stdout gets ONE JSON line.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '@serviceloop/domain';
@@ -61,6 +62,22 @@ function withDatabase(url: string, name: string): string {
 // Server side (child process)
 
 async function serve(url: string): Promise<void> {
+  // Counts the statements the server sends (every pool or listener query goes through Client#query).
+  let statements = 0;
+  // BENCH_TRACE_STATEMENTS=true prints the most frequent statement texts when the server stops.
+  const trace = process.env.BENCH_TRACE_STATEMENTS === 'true' ? new Map<string, number>() : undefined;
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    if (trace) {
+      const first = args[0] as string | { text?: string };
+      const text = (typeof first === 'string' ? first : (first?.text ?? '?'))
+        .replace(/\s+/g, ' ')
+        .slice(0, 160);
+      trace.set(text, (trace.get(text) ?? 0) + 1);
+    }
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
   const database = await openDatabase({ url, poolMax: POOL });
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false' }), dbPoolMax: POOL };
   const app = await buildApp({
@@ -97,9 +114,12 @@ async function serve(url: string): Promise<void> {
   process.on('message', async (m) => {
     if (m === 'cpu') {
       const u = process.cpuUsage();
-      process.send?.({ cpuMs: (u.user + u.system) / 1000 });
+      process.send?.({ cpuMs: (u.user + u.system) / 1000, statements });
     }
     if (m === 'stop') {
+      if (trace) {
+        for (const [text, n] of [...trace].sort((a, b) => b[1] - a[1]).slice(0, 25)) log(`${n}\t${text}`);
+      }
       app.fastify.server.closeAllConnections();
       await app.fastify.close();
       await app.ctx.dispatcher.stop();
@@ -253,31 +273,98 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
+/** CPU milliseconds spent so far by the server process, its database backends and this client. */
+interface CpuSample {
+  readonly server: number;
+  readonly database: number;
+  readonly client: number;
+  /** Statements the server sent to the database so far. */
+  readonly statements: number;
+}
+
+/** CPU ms per operation over the recording window: what a phase costs, whatever else the machine runs. */
+interface CpuPerOp {
+  readonly statements: number;
+  readonly server: number;
+  readonly database: number;
+  readonly client: number;
+  readonly total: number;
+}
+
+interface PhaseResult {
+  readonly opsPerS: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpu: CpuPerOp | undefined;
+}
+
 async function runPhase(
   name: string,
   recorder: Recorder,
+  cpu: (refresh?: boolean) => Promise<CpuSample | undefined>,
   worker: (w: number, running: () => boolean) => Promise<void>,
-): Promise<{ opsPerS: number; p50: number; p99: number }> {
+): Promise<PhaseResult> {
   let running = true;
   const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w, () => running));
   await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
+  const cpu0 = await cpu(true);
   recorder.recording = true;
   const start = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   recorder.recording = false;
   const elapsed = (performance.now() - start) / 1000;
+  const cpu1 = await cpu();
   running = false;
   await Promise.all(workers);
   const sorted = [...recorder.latencies].sort((a, b) => a - b);
+  const n = Math.max(1, sorted.length);
+  const perOp =
+    cpu0 && cpu1
+      ? {
+          statements: round((cpu1.statements - cpu0.statements) / n, 2),
+          server: round((cpu1.server - cpu0.server) / n, 3),
+          database: round((cpu1.database - cpu0.database) / n, 3),
+          client: round((cpu1.client - cpu0.client) / n, 3),
+          total: round(
+            (cpu1.server - cpu0.server + cpu1.database - cpu0.database + cpu1.client - cpu0.client) / n,
+            3,
+          ),
+        }
+      : undefined;
   const result = {
     opsPerS: sorted.length / elapsed,
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
+    cpu: perOp,
   };
+  const machine =
+    cpu0 && cpu1
+      ? ` (server ${round(((cpu1.server - cpu0.server) / (elapsed * 1000)) * 100, 0)}% of a core)`
+      : '';
   log(
     `${name}: ${sorted.length} ops in ${round(elapsed, 1)} s = ${round(result.opsPerS, 0)} ops/s, p50 ${round(result.p50)} ms, p99 ${round(result.p99)} ms, errors ${recorder.errors}${recorder.firstError ? ` (first: ${recorder.firstError})` : ''}`,
   );
+  if (perOp) {
+    log(
+      `${name}: per op: ${perOp.statements} database statements; CPU ms: server ${perOp.server}, database ${perOp.database}, client ${perOp.client}, total ${perOp.total}${machine}`,
+    );
+  }
   return result;
+}
+
+/** Sum of utime + stime of processes, in ms, from /proc (Linux, database on this machine); undefined elsewhere. */
+function procCpuMs(pids: readonly number[]): number | undefined {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined;
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
 }
 
 interface Display {
@@ -335,9 +422,13 @@ async function main(): Promise<void> {
   const branches = await prepareDatabase(adminUrl, name);
   const url = withDatabase(adminUrl, name);
 
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server process there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), '--serve', url],
+    [...process.execArgv, ...profile, fileURLToPath(import.meta.url), '--serve', url],
     {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
@@ -349,31 +440,51 @@ async function main(): Promise<void> {
   log(`server on 127.0.0.1:${port} (child ${child.pid}), pool ${POOL}, ${CONCURRENCY} requests in flight`);
   const client = new Client(port, CONCURRENCY + 4);
   const serverCpuMs = () =>
-    new Promise<number>((resolve) => {
+    new Promise<{ cpuMs: number; statements: number }>((resolve) => {
       const onMessage = (m: unknown) => {
         if (typeof m === 'object' && m !== null && 'cpuMs' in m) {
           child.off('message', onMessage);
-          resolve(Number((m as { cpuMs: number }).cpuMs));
+          resolve(m as { cpuMs: number; statements: number });
         }
       };
       child.on('message', onMessage);
       child.send('cpu');
     });
+  // The server's database backends (its pool and its LISTEN connection), to charge their CPU too.
+  const backendsOf = async (): Promise<number[]> => {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    const result = await admin.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [name],
+    );
+    await admin.end();
+    return result.rows.map((r) => r.pid);
+  };
+  let backends: number[] = [];
+  const cpu = async (refresh = false): Promise<CpuSample | undefined> => {
+    if (refresh) backends = await backendsOf();
+    const database = procCpuMs(backends);
+    if (database === undefined) return undefined;
+    const own = process.cpuUsage();
+    const server = await serverCpuMs();
+    return {
+      server: server.cpuMs,
+      database,
+      client: (own.user + own.system) / 1000,
+      statements: server.statements,
+    };
+  };
   let exitCode = 0;
   try {
     // Floor: same framework, same pool, one insert and one select per request.
     const floorRec = new Recorder();
-    let cpu0 = await serverCpuMs();
-    let wall0 = performance.now();
-    const floor = await runPhase('floor', floorRec, async (w, running) => {
+    const floor = await runPhase('floor', floorRec, cpu, async (w, running) => {
       while (running()) {
         await floorRec.time(() => client.request('POST', '/api/v1/bench/floor', { payload: `w${w}` }), [200]);
       }
     });
 
-    log(
-      `floor: server process CPU ${round((((await serverCpuMs()) - cpu0) / (performance.now() - wall0)) * 100, 0)}%`,
-    );
     const signIn = await client.request('POST', '/api/v1/auth/sign-in', {
       username: 'admin',
       password: DEMO_PASSWORD,
@@ -396,10 +507,8 @@ async function main(): Promise<void> {
 
     const rec = new Recorder();
     let customers = 0;
-    cpu0 = await serverCpuMs();
-    wall0 = performance.now();
     const services = ['cash', 'personal', 'corporate', 'wealth'];
-    const queue = await runPhase('queue', rec, async (w, running) => {
+    const queue = await runPhase('queue', rec, cpu, async (w, running) => {
       const mine = branches.filter((_, i) => i % CONCURRENCY === w);
       let k = 0;
       while (running()) {
@@ -457,9 +566,6 @@ async function main(): Promise<void> {
         `  ${opName}: n ${sorted.length}, p50 ${round(percentile(sorted, 0.5))} ms, p99 ${round(percentile(sorted, 0.99))} ms`,
       );
     }
-    log(
-      `queue: server process CPU ${round((((await serverCpuMs()) - cpu0) / (performance.now() - wall0)) * 100, 0)}%`,
-    );
     // Let the last call events reach the boards.
     await new Promise((r) => setTimeout(r, 1500));
     const lags: number[] = [];
@@ -490,6 +596,13 @@ async function main(): Promise<void> {
         seconds: SECONDS,
         errors: rec.errors + floorRec.errors,
         display_missing: missing,
+        ...(queue.cpu && floor.cpu
+          ? {
+              cpu_ms_per_op: queue.cpu.total,
+              floor_cpu_ms_per_op: floor.cpu.total,
+              cpu_ratio_to_floor: round(floor.cpu.total / queue.cpu.total, 3),
+            }
+          : {}),
       })}\n`,
     );
   } finally {

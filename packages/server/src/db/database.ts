@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm/relations';
 import pg from 'pg';
@@ -18,6 +19,13 @@ export interface Database {
   readonly db: Db;
   /** Rows of a raw query, the same shape on both engines. */
   rows<T extends Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
+  /**
+   * Rows of a hot-path statement run on its own (autocommit), the same shape as rows(). On
+   * PostgreSQL it is a named prepared statement: each pooled connection parses and plans it once
+   * and afterwards only binds and executes it. Meant for a fixed set of statements (the name is
+   * a hash of the text, so every distinct text is one more prepared statement per connection).
+   */
+  prepared<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -55,6 +63,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     db,
     rows: (query, executor) => rowsOf(executor ?? db, query),
+    prepared: (query) => rowsOf(db, query),
     listen: async (channel, onNotify) => {
       const unlisten = await client.listen(channel, onNotify);
       return () => unlisten();
@@ -62,6 +71,39 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     close: () => client.close(),
   };
 }
+
+const dialect = new PgDialect();
+const names = new Map<string, string>();
+
+/** A stable name per statement text (node-postgres prepares a name once per connection). */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `sl_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    if (names.size > 1000) names.clear();
+    names.set(text, name);
+  }
+  return name;
+}
+
+/** The type parsing drizzle's raw execute uses (dates and times as text), so both paths agree. */
+const RAW_TEXT_TYPES = new Set<number>([
+  pg.types.builtins.TIMESTAMPTZ,
+  pg.types.builtins.TIMESTAMP,
+  pg.types.builtins.DATE,
+  pg.types.builtins.INTERVAL,
+  1231,
+  1115,
+  1185,
+  1187,
+  1182,
+]);
+const DRIZZLE_TYPES = {
+  getTypeParser: ((typeId: number, format?: 'text' | 'binary') =>
+    RAW_TEXT_TYPES.has(typeId)
+      ? (value: string) => value
+      : pg.types.getTypeParser(typeId, format)) as typeof pg.types.getTypeParser,
+};
 
 async function openPostgres(url: string, poolMax: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolMax });
@@ -74,6 +116,16 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
     kind: 'postgres',
     db,
     rows: (query, executor) => rowsOf(executor ?? db, query),
+    prepared: async <T>(query: SQL) => {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      const result = await pool.query<T & pg.QueryResultRow>({
+        name: statementName(text),
+        text,
+        values: params,
+        types: DRIZZLE_TYPES,
+      });
+      return result.rows;
+    },
     listen: async (channel, onNotify) => {
       const client = new pg.Client({ connectionString: url });
       client.on('error', () => undefined);

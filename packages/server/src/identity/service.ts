@@ -14,6 +14,7 @@ import type { ServerContext } from '../context.ts';
 import { orgUnits, sessions, users } from '../db/schema.ts';
 import type { Actor } from './actor.ts';
 import { burnVerification, verifyPassword } from './passwords.ts';
+import { type CachedSession, forgetSession, forgetUserSessions, sessionCache } from './session-cache.ts';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -62,6 +63,8 @@ export async function signIn(
       );
     });
     if (next.lockedUntil) {
+      // Sessions outlive a lockout in the database; the cache still starts over for this user.
+      forgetUserSessions(ctx, user.id);
       throw new AppError('account_locked', 'Too many failed sign-ins; the account is locked for a while', {
         details: { lockedUntil: next.lockedUntil.toISOString() },
       });
@@ -107,10 +110,40 @@ export async function signIn(
 // Sliding expiry is written at most once a minute: a busy console must not write on every request.
 const TOUCH_EVERY_MS = 60_000;
 
-/** The actor for a session cookie, or undefined when the session is unknown, revoked or expired. */
+/**
+ * The actor for a session cookie, or undefined when the session is unknown, revoked or expired.
+ * Served from this node's session cache for a few seconds (identity/session-cache.ts: what is
+ * forgotten when, and how stale another node can be); expiry and sliding are checked on every
+ * request either way.
+ */
 export async function resolveSession(ctx: ServerContext, token: string): Promise<Actor | undefined> {
   const now = ctx.clock();
   const id = hashToken(token);
+  const cache = sessionCache(ctx);
+  let entry = cache.get(id);
+  if (entry && entry.expiresAt.getTime() <= now.getTime()) {
+    // Looks expired here; another node may have slid it meanwhile: ask the database.
+    cache.forget(id);
+    entry = undefined;
+  }
+  if (!entry) {
+    entry = await loadSession(ctx, id, now);
+    if (!entry) return undefined;
+  }
+  if (now.getTime() - entry.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    const expiresAt = sessionExpiry(entry.createdAt, now);
+    // Moved first, so that concurrent requests of this session do not all write.
+    entry.lastSeenAt = now;
+    entry.expiresAt = expiresAt;
+    await ctx.db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
+  }
+  return entry.actor;
+}
+
+async function loadSession(ctx: ServerContext, id: string, now: Date): Promise<CachedSession | undefined> {
+  const cache = sessionCache(ctx);
+  const epoch = cache.currentEpoch;
+  const loadedAt = performance.now();
   const [row] = await ctx.db
     .select({ session: sessions, user: users, scopePath: orgUnits.path })
     .from(sessions)
@@ -119,25 +152,27 @@ export async function resolveSession(ctx: ServerContext, token: string): Promise
     .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
   if (!row?.user.active) return undefined;
   if (row.session.expiresAt.getTime() <= now.getTime()) return undefined;
-  if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await ctx.db
-      .update(sessions)
-      .set({ lastSeenAt: now, expiresAt: sessionExpiry(row.session.createdAt, now) })
-      .where(eq(sessions.id, id));
-  }
   const roles = row.user.roles as Role[];
-  return {
-    userId: row.user.id,
-    username: row.user.username,
-    displayName: row.user.displayName,
-    orgUnitId: row.user.orgUnitId,
-    scopePath: row.scopePath,
-    roles,
-    permissions: permissionsOf(roles),
-    sessionId: id,
-    csrfToken: row.session.csrfToken,
-    locale: row.user.locale,
+  const entry: CachedSession = {
+    actor: {
+      userId: row.user.id,
+      username: row.user.username,
+      displayName: row.user.displayName,
+      orgUnitId: row.user.orgUnitId,
+      scopePath: row.scopePath,
+      roles,
+      permissions: permissionsOf(roles),
+      sessionId: id,
+      csrfToken: row.session.csrfToken,
+      locale: row.user.locale,
+    },
+    createdAt: row.session.createdAt,
+    lastSeenAt: row.session.lastSeenAt,
+    expiresAt: row.session.expiresAt,
+    loadedAt,
   };
+  cache.set(id, entry, epoch);
+  return entry;
 }
 
 export async function signOut(ctx: ServerContext, actor: Actor): Promise<void> {
@@ -151,4 +186,5 @@ export async function signOut(ctx: ServerContext, actor: Actor): Promise<void> {
       { action: 'auth.signed_out', orgUnitId: actor.orgUnitId, targetType: 'user', targetId: actor.userId },
     );
   });
+  forgetSession(ctx, actor.sessionId);
 }

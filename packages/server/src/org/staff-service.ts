@@ -13,6 +13,7 @@ import { orgUnits, sessions, users } from '../db/schema.ts';
 import { appendEvents } from '../events/outbox.ts';
 import { type Actor, assertInScope } from '../identity/actor.ts';
 import { hashPassword } from '../identity/passwords.ts';
+import { forgetUserSessions } from '../identity/session-cache.ts';
 import { newId } from '../ids.ts';
 import { getOrgUnitInScope } from './service.ts';
 
@@ -125,7 +126,7 @@ export async function updateStaff(
   if (id === actor.userId && (input.active === false || input.roles)) {
     throw new AppError('invalid_state', 'You cannot change your own roles or deactivate yourself');
   }
-  return ctx.db.transaction(async (tx) => {
+  const updated = await ctx.db.transaction(async (tx) => {
     const unit = input.orgUnitId ? await getOrgUnitInScope(tx, actor, input.orgUnitId) : undefined;
     const now = ctx.clock();
     const [after] = await tx
@@ -169,6 +170,9 @@ export async function updateStaff(
     });
     return toStaff(after as UserRow, unit?.name ?? current.orgName, now);
   });
+  // This node's cached sessions of the member go at once (other nodes: identity/session-cache.ts).
+  forgetUserSessions(ctx, id);
+  return updated;
 }
 
 export async function resetPassword(
@@ -196,4 +200,5 @@ export async function resetPassword(
       targetId: id,
     });
   });
+  forgetUserSessions(ctx, id);
 }

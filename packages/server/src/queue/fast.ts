@@ -8,10 +8,16 @@ import { publishLocal } from './stream.ts';
 
 /*
  * The hot path of the queue in single SQL statements. A kiosk ticket, a start or a finish is one
- * round trip: the state change, the counter update, the outbox event and its pg_notify in one
- * statement (one implicit transaction), so "an event exists if and only if the change
- * committed" holds exactly as with appendEvents, at a quarter of the round trips. The outbox
- * row has the same columns appendEvents writes.
+ * round trip: the state change, the counter update and the outbox event in one statement (one
+ * implicit transaction), so "an event exists if and only if the change committed" holds exactly
+ * as with appendEvents, at a quarter of the round trips. The outbox row has the same columns
+ * appendEvents writes. The statements are prepared once per pooled connection.
+ *
+ * No pg_notify inside these statements: PostgreSQL serialises the commits of all transactions
+ * that NOTIFY (a database-wide lock held through the WAL flush), which capped the whole queue at
+ * roughly one commit per flush. After the commit, ctx.dispatcher.committed() wakes this node's
+ * dispatcher and sends one coalesced NOTIFY for the others; the outbox row is the durable
+ * record either way. Only a statement inside a caller's transaction still notifies in it.
  */
 
 /** Columns of a ticket row under the alias `t`, named like the drizzle row (dates as text where needed). */
@@ -76,17 +82,28 @@ interface Written {
   readonly event: StoredEvent;
 }
 
+/** In a caller's transaction the NOTIFY must ride along (it is sent at that commit); on its own, none. */
+const notifyIn = (executor: Executor | undefined): SQL =>
+  executor ? sql`, pg_notify(${OUTBOX_CHANNEL}, '') as notified` : sql``;
+
+/**
+ * Runs a write statement: prepared and autocommitted without an executor (then tells the
+ * dispatcher), or inside the caller's transaction (whose commit the NOTIFY in it follows).
+ */
 async function run(
   ctx: ServerContext,
-  executor: Executor,
+  executor: Executor | undefined,
   statement: SQL,
   eventId: string,
   event: FastEvent,
   now: string,
 ): Promise<Written | undefined> {
-  const rows = await ctx.database.rows<Record<string, unknown>>(statement, executor);
+  const rows = executor
+    ? await ctx.database.rows<Record<string, unknown>>(statement, executor)
+    : await ctx.database.prepared<Record<string, unknown>>(statement);
   const raw = rows[0];
   if (!raw) return undefined;
+  if (!executor) ctx.dispatcher.committed();
   const row = ticketFromRaw(raw);
   return {
     row,
@@ -140,10 +157,9 @@ export async function transitionFast(
         and current_ticket_id = ${input.ticketId}::uuid and exists (select 1 from t)
     ),
     e as (${outboxInsert(eventId, input.event, now)})
-    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload",
-      pg_notify(${OUTBOX_CHANNEL}, '') as notified
+    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload"
     from t, e`;
-  const written = await run(ctx, ctx.db, statement, eventId, input.event, now);
+  const written = await run(ctx, undefined, statement, eventId, input.event, now);
   if (!written) return undefined;
   publishLocal(ctx, written.event);
   return written.row;
@@ -199,10 +215,9 @@ export async function issueFast(
       returning *
     ),
     e as (${outboxInsert(eventId, input.event, now)})
-    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload",
-      pg_notify(${OUTBOX_CHANNEL}, '') as notified
+    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload"
     from t, e`;
-  const written = await run(ctx, ctx.db, statement, eventId, input.event, now);
+  const written = await run(ctx, undefined, statement, eventId, input.event, now);
   if (!written) return undefined;
   publishLocal(ctx, written.event);
   return written.row;
@@ -227,6 +242,7 @@ export async function callFast(
 ): Promise<Written | undefined> {
   const now = ctx.clock().toISOString();
   const eventId = newId();
+  const inTx = executor === ctx.db ? undefined : executor;
   const statement = sql`
     with k as (
       select id from queue_counters
@@ -248,10 +264,9 @@ export async function callFast(
       where id in (select id from k) and exists (select 1 from t)
     ),
     e as (${outboxInsert(eventId, input.event, now)})
-    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload",
-      pg_notify(${OUTBOX_CHANNEL}, '') as notified
+    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload" ${notifyIn(inTx)}
     from t, e`;
-  return run(ctx, executor, statement, eventId, input.event, now);
+  return run(ctx, inTx, statement, eventId, input.event, now);
 }
 
 export interface RawWaiting {
@@ -304,7 +319,7 @@ export async function ticketWithLine(
   ctx: ServerContext,
   ticketId: string,
 ): Promise<{ row: TicketRow; waiting: RawWaiting[] | null; counters: RawCounter[] } | undefined> {
-  const rows = await ctx.database.rows<Record<string, unknown>>(sql`
+  const rows = await ctx.database.prepared<Record<string, unknown>>(sql`
     select ${TICKET_COLUMNS},
       case when t.status = 'waiting' then ${waitingJson(sql`t.branch_id`, sql`t.business_day`)} end as "lineJson",
       ${countersJson(sql`t.branch_id`)} as "countersJson"
