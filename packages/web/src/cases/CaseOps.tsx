@@ -351,7 +351,12 @@ export function EconomicsCard({ caseId, version }: { readonly caseId: string; re
           )}
           {e.customer?.value && e.offered && (
             <>
-              <Descriptions size="small" column={2} bordered>
+              <Descriptions
+                size="small"
+                column={{ xs: 1, xxl: 2 }}
+                bordered
+                styles={{ content: { whiteSpace: 'nowrap' } }}
+              >
                 <Descriptions.Item label={t('cases.ops.economics.customer')}>
                   <span className="sl-mono">{e.customer.customerNo}</span>{' '}
                   <Tag>{t(`tier.${e.customer.tier}`)}</Tag>
