@@ -1,7 +1,6 @@
 import {
   AppError,
   businessDayOf,
-  defaultCallingPolicyConfig,
   formatTicketNumber,
   MAX_TICKET_SEQUENCE,
   type PolicyTicket,
@@ -23,14 +22,6 @@ import { type BranchInfo, branchInScope, branchPolicy, publicBranch, serviceOf }
 import { callFast, type FastEvent, issueFast, parseJson, type RawWaiting, transitionFast } from './fast.ts';
 import { type CounterRow, type TicketDetail, type TicketRow, toTicketDetail } from './store.ts';
 import { publishLocal } from './stream.ts';
-
-/**
- * @deprecated The domain default only. A branch's own calling policy (edited in its queue
- * settings) is `(await branchPolicy(ctx, branchId)).policy.calling`.
- */
-export function policyOf(_branchId: string): TCallingPolicyConfig {
-  return defaultCallingPolicyConfig;
-}
 
 /** The calling policy of a branch as its manager configured it (cached briefly, see branch.ts). */
 export async function callingPolicyOf(ctx: ServerContext, branchId: string): Promise<TCallingPolicyConfig> {
