@@ -147,6 +147,8 @@ describe('serviceloop simulate', () => {
     const badPlans = join(dir, 'bad-plans.json');
     writeFileSync(badPlans, JSON.stringify({ plans: [{ name: 'x', counters: [{ skills: ['mortgage'] }] }] }));
     const cases: [string[], RegExp][] = [
+      [[], /required option '--history <file>' not specified/],
+      [['--history', SAMPLE, '--weekday', 'mon'], /unknown option '--weekday'/],
       [['--history', join(dir, 'missing.csv')], /--history: no such file/],
       [['--history', notLog], /not a visit log: missing column\(s\) visit_id/],
       [['--history', SAMPLE, '--day', 'someday'], /--day: expected a weekday/],

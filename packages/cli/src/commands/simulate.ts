@@ -28,7 +28,7 @@ import {
 import type { Visit } from '@serviceloop/domain/queue/visit-log/index';
 import { localWeekdayOf } from '@serviceloop/domain/queue/visit-log/index';
 import { SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { readVisitLog } from './backtest.ts';
 import { renderSimulationSvg, simulationChartOption } from './simulate-chart.ts';
 
@@ -463,6 +463,10 @@ export function registerSimulate(program: Command): void {
     .option('--interval <minutes>', 'length of the arrival and staffing intervals', '30')
     .option('--out <file>', 'write a chart (.svg) or a report with table and chart (.html)')
     .option('--json', 'print the full result as JSON instead of the table')
+    // A missing or unknown option is bad input too: exit 2 like the command's own checks.
+    .exitOverride((error) => {
+      throw error.exitCode === 1 ? new CommanderError(2, error.code, error.message) : error;
+    })
     .addHelpText(
       'after',
       '\nWith neither --plans nor --counters it compares the staffing plan recommended for the day (Erlang C,\n' +
