@@ -111,6 +111,8 @@ const staff: readonly StaffSpec[] = [
   { username: 'admin', displayName: '系统管理员', unit: 'HQ', roles: ['administrator'] },
   // The customer service centre works across every branch (escalations end there), so its scope is the bank.
   { username: 'hq.service', displayName: '总行客服中心 周敏', unit: 'HQ', roles: ['complaint_handler'] },
+  // Stands in for the service director: the authority table's head-office tier (no upper limit) is the branch-manager role at head office.
+  { username: 'hq.director', displayName: '总行服务总监 钱立', unit: 'HQ', roles: ['branch_manager'] },
   { username: 'hq.quality', displayName: '总行质量管理 吴静', unit: 'HQ-QA', roles: ['quality_supervisor'] },
   { username: 'hq.ops', displayName: '运营管理部 郑强', unit: 'HQ-OPS', roles: ['back_office'] },
   { username: 'north.manager', displayName: '华北区域 王建国', unit: 'NORTH', roles: ['branch_manager'] },
