@@ -206,6 +206,8 @@ describe.each(engines)('branch queue settings on %s', (engine) => {
     const before = await round();
     expect(before.called).toEqual([before.second, before.first]);
 
+    // Assisted: no head start and weight 1.5. After 2 min and 1 min of waiting the ordinary
+    // ticket ranks 120 s, the assisted one 1.5 × 60 = 90 s: arrival order now wins.
     const s = await settings();
     const fifo = {
       ...s.policy,
