@@ -1,11 +1,14 @@
 import { Route, Routes } from 'react-router';
+import { lazyPage } from '../shell/lazy.tsx';
 import { NotFound, RequirePermission } from '../shell/ShellLayout.tsx';
-import { CalendarPage } from './CalendarPage.tsx';
-import { CasePage } from './CasePage.tsx';
-import { InboxPage, SupervisorPage } from './InboxPage.tsx';
-import { IntakePage } from './IntakePage.tsx';
-import { ReportsPage } from './ReportsPage.tsx';
-import { SettingsPage } from './SettingsPage.tsx';
+
+const CalendarPage = lazyPage(() => import('./CalendarPage.tsx'), 'CalendarPage');
+const CasePage = lazyPage(() => import('./CasePage.tsx'), 'CasePage');
+const InboxPage = lazyPage(() => import('./InboxPage.tsx'), 'InboxPage');
+const SupervisorPage = lazyPage(() => import('./InboxPage.tsx'), 'SupervisorPage');
+const IntakePage = lazyPage(() => import('./IntakePage.tsx'), 'IntakePage');
+const ReportsPage = lazyPage(() => import('./ReportsPage.tsx'), 'ReportsPage');
+const SettingsPage = lazyPage(() => import('./SettingsPage.tsx'), 'SettingsPage');
 
 /** The complaint screens, mounted at /cases/* inside the shell. */
 export function CasesRoutes() {

@@ -1,16 +1,18 @@
 import type { ReactElement } from 'react';
 import { Route } from 'react-router';
+import { lazyPage } from '../shell/lazy.tsx';
 import { RequirePermission } from '../shell/ShellLayout.tsx';
-import { DisplayPage } from './DisplayPage.tsx';
-import { KioskPage } from './KioskPage.tsx';
-import { KpiPage } from './KpiPage.tsx';
-import { LobbyPage } from './LobbyPage.tsx';
-import { NoticesPage } from './NoticesPage.tsx';
-import { QueueSettingsPage } from './QueueSettingsPage.tsx';
-import { StaffingPage } from './StaffingPage.tsx';
-import { TellerConsole } from './TellerConsole.tsx';
-import { TicketStatusPage } from './TicketStatusPage.tsx';
-import { VisitRecordsPage } from './VisitRecordsPage.tsx';
+
+const DisplayPage = lazyPage(() => import('./DisplayPage.tsx'), 'DisplayPage');
+const KioskPage = lazyPage(() => import('./KioskPage.tsx'), 'KioskPage');
+const KpiPage = lazyPage(() => import('./KpiPage.tsx'), 'KpiPage');
+const LobbyPage = lazyPage(() => import('./LobbyPage.tsx'), 'LobbyPage');
+const NoticesPage = lazyPage(() => import('./NoticesPage.tsx'), 'NoticesPage');
+const QueueSettingsPage = lazyPage(() => import('./QueueSettingsPage.tsx'), 'QueueSettingsPage');
+const StaffingPage = lazyPage(() => import('./StaffingPage.tsx'), 'StaffingPage');
+const TellerConsole = lazyPage(() => import('./TellerConsole.tsx'), 'TellerConsole');
+const TicketStatusPage = lazyPage(() => import('./TicketStatusPage.tsx'), 'TicketStatusPage');
+const VisitRecordsPage = lazyPage(() => import('./VisitRecordsPage.tsx'), 'VisitRecordsPage');
 
 /** Public screens (no sign-in): kiosk, display board, ticket status (/t/ is the server's QR link). */
 export function queuePublicRoutes(): ReactElement {

@@ -4,20 +4,28 @@ import zhCN from 'antd/locale/zh_CN';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { AuditPage } from '../audit/AuditPage.tsx';
-import { RatePage } from '../cases/RatePage.tsx';
 import { CasesRoutes } from '../cases/routes.tsx';
-import { CustomerImportPage } from '../customers/CustomerImportPage.tsx';
-import { CustomersPage } from '../customers/CustomersPage.tsx';
 import { SignInPage } from '../identity/SignInPage.tsx';
-import { StaffPage } from '../identity/StaffPage.tsx';
 import { SessionProvider, useSession } from '../identity/session.tsx';
-import { NotificationsPage } from '../notifications/NotificationsPage.tsx';
-import { OrgUnitsPage } from '../org/OrgUnitsPage.tsx';
 import { OrgScopeProvider } from '../org/scope.tsx';
 import { queuePublicRoutes, queueShellRoutes } from '../queue/routes.tsx';
 import { HomePage } from './HomePage.tsx';
+import { lazyPage, PageSuspense } from './lazy.tsx';
 import { NotFound, RequirePermission, ShellLayout } from './ShellLayout.tsx';
+
+const AuditPage = lazyPage(() => import('../audit/AuditPage.tsx'), 'AuditPage');
+const RatePage = lazyPage(() => import('../cases/RatePage.tsx'), 'RatePage');
+const CustomerImportPage = lazyPage(
+  () => import('../customers/CustomerImportPage.tsx'),
+  'CustomerImportPage',
+);
+const CustomersPage = lazyPage(() => import('../customers/CustomersPage.tsx'), 'CustomersPage');
+const StaffPage = lazyPage(() => import('../identity/StaffPage.tsx'), 'StaffPage');
+const NotificationsPage = lazyPage(
+  () => import('../notifications/NotificationsPage.tsx'),
+  'NotificationsPage',
+);
+const OrgUnitsPage = lazyPage(() => import('../org/OrgUnitsPage.tsx'), 'OrgUnitsPage');
 
 function AuthenticatedApp() {
   const { user, loading } = useSession();
@@ -113,11 +121,13 @@ function Localised() {
       <AntApp>
         <SessionProvider>
           <OrgScopeProvider locale={locale}>
-            <Routes>
-              {queuePublicRoutes()}
-              <Route path="/rate/:token" element={<RatePage />} />
-              <Route path="*" element={<AuthenticatedApp />} />
-            </Routes>
+            <PageSuspense>
+              <Routes>
+                {queuePublicRoutes()}
+                <Route path="/rate/:token" element={<RatePage />} />
+                <Route path="*" element={<AuthenticatedApp />} />
+              </Routes>
+            </PageSuspense>
           </OrgScopeProvider>
         </SessionProvider>
       </AntApp>

@@ -30,6 +30,7 @@ import { useSession, useUser } from '../identity/session.tsx';
 import { NotificationBell } from '../notifications/NotificationBell.tsx';
 import { OrgTreeSelect } from '../org/OrgTreeSelect.tsx';
 import { useOrgScope } from '../org/scope.tsx';
+import { PageSuspense } from './lazy.tsx';
 import type { Permission } from './types.ts';
 
 const { Header, Sider, Content, Footer } = Layout;
@@ -327,7 +328,9 @@ export function ShellLayout() {
         </Sider>
         <Layout style={{ background: '#f3f4f6' }}>
           <Content style={{ padding: 20 }}>
-            <Outlet />
+            <PageSuspense>
+              <Outlet />
+            </PageSuspense>
           </Content>
           <Footer style={{ textAlign: 'center', color: '#999', padding: '12px 20px' }}>
             {t('app.footer')} · <Tag bordered={false}>{user.username}</Tag>
