@@ -18,10 +18,11 @@ import {
   type Visit,
   type WaitPrediction,
 } from '@serviceloop/domain';
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
-import { queueTickets, queueVisitHistory } from '../db/schema-queue.ts';
+import { queueTickets } from '../db/schema-queue.ts';
 import type { BranchInfo } from './branch.ts';
+import { branchHistory } from './history.ts';
 import { localTimeline } from './visits.ts';
 
 /*
@@ -178,7 +179,6 @@ export function forgetBranchModel(ctx: ServerContext, branchId: string): void {
 // 1. The learned model
 
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-const fromText = (t: string | null): number | null => (t === null ? null : Date.parse(`${t}Z`));
 
 /** A cheap fingerprint of the history a model learns from: changes when rows are added. */
 async function historyMarker(ctx: ServerContext, branch: BranchInfo, day: string): Promise<string> {
@@ -200,66 +200,14 @@ async function pastVisits(
 ): Promise<Visit[]> {
   const [last] = await ctx.database.rows<{ m: string | null }>(sql`
     select max(arrived_at) as m from queue_visit_history where branch_id = ${branch.id}::uuid`);
-  const historyFrom = last?.m
+  const importedFrom = last?.m
     ? isoDay(Date.parse(`${last.m.slice(0, 10)}T00:00:00Z`) - MEMORY_DAYS * DAY_MS)
     : null;
   const ticketsFrom = isoDay(Date.parse(`${day}T00:00:00Z`) - MEMORY_DAYS * DAY_MS);
-  const [history, tickets] = await Promise.all([
-    historyFrom === null
-      ? Promise.resolve([])
-      : ctx.db
-          .select()
-          .from(queueVisitHistory)
-          .where(
-            and(eq(queueVisitHistory.branchId, branch.id), gte(queueVisitHistory.arrivedAt, historyFrom)),
-          ),
-    ctx.db
-      .select()
-      .from(queueTickets)
-      .where(
-        and(
-          eq(queueTickets.branchId, branch.id),
-          lt(queueTickets.businessDay, day),
-          gte(queueTickets.businessDay, ticketsFrom),
-          eq(queueTickets.walkUp, false),
-          inArray(queueTickets.status, ['served', 'abandoned', 'no_show']),
-        ),
-      ),
-  ]);
-  const local = (d: Date | null): number | null => (d === null ? null : localTimeline(d, branch.timeZone));
-  const live: Visit[] = tickets.map((r) => ({
-    visitId: r.id,
-    site: branch.code,
-    service: r.serviceCode,
-    priority: ranks.get(r.priorityClass) ?? 0,
-    arrivedAt: local(r.arrivedAt) as number,
-    calledAt: r.status === 'abandoned' ? null : local(r.firstCalledAt ?? r.calledAt),
-    serviceStartedAt: local(r.startedAt),
-    serviceEndedAt: r.startedAt ? local(r.endedAt) : null,
-    outcome: r.status as Visit['outcome'],
-    counter: r.counterId,
-    leftAt: r.status === 'abandoned' ? local(r.leftAt) : null,
-  }));
-  // A day the branch ran live is taken from its own tickets, not from an imported copy.
-  const liveDays = new Set(live.map((v) => localDayOf(v.arrivedAt)));
-  const imported: Visit[] = [];
-  for (const r of history) {
-    const arrivedAt = fromText(r.arrivedAt);
-    if (arrivedAt === null || Number.isNaN(arrivedAt) || liveDays.has(localDayOf(arrivedAt))) continue;
-    imported.push({
-      visitId: r.visitId,
-      site: r.site,
-      service: r.serviceCode,
-      priority: r.priority,
-      arrivedAt,
-      calledAt: fromText(r.calledAt),
-      serviceStartedAt: fromText(r.serviceStartedAt),
-      serviceEndedAt: fromText(r.serviceEndedAt),
-      outcome: r.outcome as Visit['outcome'],
-      counter: r.counter,
-    });
-  }
-  const all = [...imported, ...live];
+  const all = await branchHistory(ctx, branch, ranks, {
+    importedFrom,
+    tickets: and(lt(queueTickets.businessDay, day), gte(queueTickets.businessDay, ticketsFrom)),
+  });
   const days = [...new Set(all.map((v) => localDayOf(v.arrivedAt)))].sort();
   const keep = new Set(days.slice(-MEMORY_DAYS));
   return all.filter((v) => keep.has(localDayOf(v.arrivedAt)));

@@ -2,7 +2,6 @@ import {
   forecastArrivals,
   localDayOf,
   localWeekdayOf,
-  parseLocalTimestamp,
   recommendStaffing,
   type ServiceStandard,
   type TCallingPolicyConfig,
@@ -10,11 +9,12 @@ import {
   type TStaffingPlanResponse,
   type Visit,
 } from '@serviceloop/domain';
-import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import { gte } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
-import { queueTickets, queueVisitHistory } from '../db/schema-queue.ts';
+import { queueTickets } from '../db/schema-queue.ts';
 import type { Actor } from '../identity/actor.ts';
 import { type BranchInfo, branchInScope, branchPolicy, servicesOf } from './branch.ts';
+import { branchHistory } from './history.ts';
 import { localTimeline } from './visits.ts';
 
 /** How far back the branch's own tickets are read; imported history is read whole (up to the cap). */
@@ -33,70 +33,18 @@ function priorityRanks(policy: TCallingPolicyConfig): Map<string, number> {
 
 /**
  * The branch's visits on its local timeline: imported history (visit-log CSV) and its own
- * finished tickets of the last half year (walk-ups, who never queued, left out). A date the
- * branch ran live is taken from its tickets, not from an imported copy of it.
+ * finished tickets of the last half year, each up to MAX_ROWS of the latest.
  */
-export async function branchVisits(
+export function branchVisits(
   ctx: ServerContext,
   branch: BranchInfo,
   ranks: ReadonlyMap<string, number>,
 ): Promise<Visit[]> {
   const since = new Date(ctx.clock().getTime() - TICKET_DAYS * 86_400_000);
-  const [history, tickets] = await Promise.all([
-    ctx.db
-      .select()
-      .from(queueVisitHistory)
-      .where(eq(queueVisitHistory.branchId, branch.id))
-      .orderBy(desc(queueVisitHistory.arrivedAt))
-      .limit(MAX_ROWS),
-    ctx.db
-      .select()
-      .from(queueTickets)
-      .where(
-        and(
-          eq(queueTickets.branchId, branch.id),
-          gte(queueTickets.arrivedAt, since),
-          eq(queueTickets.walkUp, false),
-          inArray(queueTickets.status, ['served', 'abandoned', 'no_show']),
-        ),
-      )
-      .orderBy(desc(queueTickets.arrivedAt))
-      .limit(MAX_ROWS),
-  ]);
-  const local = (d: Date | null): number | null => (d === null ? null : localTimeline(d, branch.timeZone));
-  const live: Visit[] = tickets.map((r) => ({
-    visitId: r.id,
-    site: branch.code,
-    service: r.serviceCode,
-    priority: ranks.get(r.priorityClass) ?? 0,
-    arrivedAt: local(r.arrivedAt) as number,
-    calledAt: r.status === 'abandoned' ? null : local(r.firstCalledAt ?? r.calledAt),
-    serviceStartedAt: local(r.startedAt),
-    serviceEndedAt: r.startedAt ? local(r.endedAt) : null,
-    outcome: r.status as Visit['outcome'],
-    counter: r.counterId,
-    leftAt: r.status === 'abandoned' ? local(r.leftAt) : null,
-  }));
-  const liveDays = new Set(live.map((v) => localDayOf(v.arrivedAt)));
-  const text = (t: string | null): number | null => (t === null ? null : parseLocalTimestamp(t));
-  const imported: Visit[] = [];
-  for (const r of history) {
-    const arrivedAt = text(r.arrivedAt);
-    if (arrivedAt === null || liveDays.has(localDayOf(arrivedAt))) continue;
-    imported.push({
-      visitId: r.visitId,
-      site: r.site,
-      service: r.serviceCode,
-      priority: r.priority,
-      arrivedAt,
-      calledAt: text(r.calledAt),
-      serviceStartedAt: text(r.serviceStartedAt),
-      serviceEndedAt: text(r.serviceEndedAt),
-      outcome: r.outcome as Visit['outcome'],
-      counter: r.counter,
-    });
-  }
-  return [...imported, ...live];
+  return branchHistory(ctx, branch, ranks, {
+    tickets: gte(queueTickets.arrivedAt, since),
+    limit: MAX_ROWS,
+  });
 }
 
 /**
