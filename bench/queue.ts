@@ -20,6 +20,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '@serviceloop/domain';
 import { sql } from 'drizzle-orm';
@@ -66,6 +67,12 @@ async function serve(url: string): Promise<void> {
   let statements = 0;
   // BENCH_TRACE_STATEMENTS=true prints the most frequent statement texts when the server stops.
   const trace = process.env.BENCH_TRACE_STATEMENTS === 'true' ? new Map<string, number>() : undefined;
+  let connects = 0;
+  const connect = pg.Client.prototype.connect as (...args: unknown[]) => unknown;
+  pg.Client.prototype.connect = function (this: pg.Client, ...args: unknown[]) {
+    connects++;
+    return connect.apply(this, args);
+  } as typeof pg.Client.prototype.connect;
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     statements++;
@@ -111,10 +118,20 @@ async function serve(url: string): Promise<void> {
   const address = app.fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   process.send?.({ port });
+  // How long requests waited for the event loop (a handler that blocks it delays every request).
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   process.on('message', async (m) => {
     if (m === 'cpu') {
       const u = process.cpuUsage();
-      process.send?.({ cpuMs: (u.user + u.system) / 1000, statements });
+      process.send?.({
+        cpuMs: (u.user + u.system) / 1000,
+        statements,
+        loopP99Ms: loop.percentile(99) / 1e6,
+        loopMaxMs: loop.max / 1e6,
+        connects,
+      });
+      loop.reset();
     }
     if (m === 'stop') {
       if (trace) {
@@ -301,13 +318,13 @@ interface PhaseResult {
 async function runPhase(
   name: string,
   recorder: Recorder,
-  cpu: (refresh?: boolean) => Promise<CpuSample | undefined>,
+  cpu: () => Promise<CpuSample | undefined>,
   worker: (w: number, running: () => boolean) => Promise<void>,
 ): Promise<PhaseResult> {
   let running = true;
   const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w, () => running));
   await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
-  const cpu0 = await cpu(true);
+  const cpu0 = await cpu();
   recorder.recording = true;
   const start = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
@@ -352,19 +369,15 @@ async function runPhase(
   return result;
 }
 
-/** Sum of utime + stime of processes, in ms, from /proc (Linux, database on this machine); undefined elsewhere. */
-function procCpuMs(pids: readonly number[]): number | undefined {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return undefined;
-    }
+/** utime + stime of a process in ms from /proc (Linux, database on this machine), or undefined. */
+function procCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
   }
-  return ticks * 10; // USER_HZ is 100 on Linux
 }
 
 interface Display {
@@ -440,11 +453,25 @@ async function main(): Promise<void> {
   log(`server on 127.0.0.1:${port} (child ${child.pid}), pool ${POOL}, ${CONCURRENCY} requests in flight`);
   const client = new Client(port, CONCURRENCY + 4);
   const serverCpuMs = () =>
-    new Promise<{ cpuMs: number; statements: number }>((resolve) => {
+    new Promise<{
+      cpuMs: number;
+      statements: number;
+      loopP99Ms: number;
+      loopMaxMs: number;
+      connects: number;
+    }>((resolve) => {
       const onMessage = (m: unknown) => {
         if (typeof m === 'object' && m !== null && 'cpuMs' in m) {
           child.off('message', onMessage);
-          resolve(m as { cpuMs: number; statements: number });
+          resolve(
+            m as {
+              cpuMs: number;
+              statements: number;
+              loopP99Ms: number;
+              loopMaxMs: number;
+              connects: number;
+            },
+          );
         }
       };
       child.on('message', onMessage);
@@ -461,13 +488,22 @@ async function main(): Promise<void> {
     await admin.end();
     return result.rows.map((r) => r.pid);
   };
-  let backends: number[] = [];
-  const cpu = async (refresh = false): Promise<CpuSample | undefined> => {
-    if (refresh) backends = await backendsOf();
-    const database = procCpuMs(backends);
-    if (database === undefined) return undefined;
+  // Last CPU reading per backend: one that went away (pool shrinking) keeps its last value.
+  const backendCpu = new Map<number, number>();
+  const cpu = async (): Promise<CpuSample | undefined> => {
+    if (procCpuMs(process.pid) === undefined) return undefined; // no /proc here
+    for (const pid of await backendsOf()) if (!backendCpu.has(pid)) backendCpu.set(pid, 0);
+    for (const pid of backendCpu.keys()) {
+      const ms = procCpuMs(pid);
+      if (ms !== undefined) backendCpu.set(pid, ms);
+    }
+    let database = 0;
+    for (const ms of backendCpu.values()) database += ms;
     const own = process.cpuUsage();
     const server = await serverCpuMs();
+    log(
+      `  (server event loop delay since the last sample: p99 ${round(server.loopP99Ms)} ms, max ${round(server.loopMaxMs)} ms; ${server.connects} database connections opened so far)`,
+    );
     return {
       server: server.cpuMs,
       database,

@@ -48,7 +48,17 @@ export type EventHandler = (event: StoredEvent) => Promise<void>;
 interface Subscription {
   readonly name: string;
   readonly matches: (type: string) => boolean;
+  /** The same test as SQL LIKE patterns. */
+  readonly patterns: readonly string[];
   readonly handler: EventHandler;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A subscription's types as LIKE patterns: 'a.b' exactly, 'a.*' as the prefix 'a.', '*' as anything. */
+function likePatterns(types: readonly string[] | '*'): string[] {
+  if (types === '*') return ['%'];
+  return types.map((t) => (t.endsWith('.*') ? `${likeEscape(t.slice(0, -1))}%` : likeEscape(t)));
 }
 
 const MAX_ATTEMPTS = 10;
@@ -76,7 +86,8 @@ const ASYNC_COMMIT = sql.raw(`async_commit as (select set_config('synchronous_co
  * server nodes share the outbox without handing one event to two of them at once.
  *
  * A batch is claimed in one statement and the events every subscriber handled are marked in one
- * more, so the cost per event stays flat under load. Both statements commit asynchronously
+ * more, so the cost per event stays flat under load. An event no durable subscriber wants (most
+ * queue events: only live listeners see them) is marked dispatched by the claim itself. Both statements commit asynchronously
  * (synchronous_commit off): losing one in a database crash only means the lease or the mark is
  * gone and the event is delivered again — the at-least-once promise holds, subscribers are
  * idempotent already.
@@ -109,7 +120,13 @@ export class Dispatcher {
         ? () => true
         : (type: string) =>
             types.some((t) => (t.endsWith('.*') ? type.startsWith(t.slice(0, -1)) : t === type));
-    this.subscriptions.push({ name, matches, handler });
+    this.subscriptions.push({ name, matches, patterns: likePatterns(types), handler });
+  }
+
+  /** Every durable subscriber's types as one array literal of LIKE patterns. */
+  private wantedPatterns(): string {
+    const patterns = this.subscriptions.flatMap((s) => s.patterns);
+    return `{${patterns.map((p) => `"${p.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
   }
 
   /** Live listeners (SSE streams) see each event once it has been dispatched by this node. */
@@ -212,9 +229,11 @@ export class Dispatcher {
       actor_id: string | null;
       payload: Record<string, unknown> | string;
       occurred_at: string | Date;
+      settled: boolean;
     }>(sql`
       with ${ASYNC_COMMIT}
-      update outbox_events o set claimed_until = ${leaseUntil}, attempts = o.attempts + 1
+      update outbox_events o set claimed_until = ${leaseUntil}, attempts = o.attempts + 1,
+        dispatched_at = case when o.type like any(${this.wantedPatterns()}::text[]) then null else ${now}::timestamptz end
       from async_commit
       where o.id in (
         select id from outbox_events
@@ -223,9 +242,10 @@ export class Dispatcher {
         order by id limit ${BATCH}
         for update skip locked)
       returning o.id, o.event_id, o.type, o.org_unit_id, o.aggregate_type, o.aggregate_id, o.actor_id,
-        o.payload, o.occurred_at`);
+        o.payload, o.occurred_at, o.dispatched_at is not null as settled`);
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     const done: StoredEvent[] = [];
+    const live: StoredEvent[] = [];
     for (const row of rows) {
       const event: StoredEvent = {
         id: Number(row.id),
@@ -241,6 +261,10 @@ export class Dispatcher {
         >,
         occurredAt: new Date(row.occurred_at),
       };
+      if (row.settled) {
+        live.push(event);
+        continue;
+      }
       let failed = false;
       for (const sub of this.subscriptions) {
         if (!sub.matches(event.type)) continue;
@@ -264,8 +288,10 @@ export class Dispatcher {
         with ${ASYNC_COMMIT}
         update outbox_events o set dispatched_at = ${this.clock()}, claimed_until = null
         from async_commit where o.id = any(${ids}::bigint[])`);
-      for (const event of done) for (const listener of this.live) listener(event);
+      live.push(...done);
+      live.sort((a, b) => a.id - b.id);
     }
+    for (const event of live) for (const listener of this.live) listener(event);
     return rows.length;
   }
 }

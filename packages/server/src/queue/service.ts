@@ -302,8 +302,7 @@ async function counterWithLine(
   counterId: string,
   day: string,
 ): Promise<CounterWithLine> {
-  const [raw] = await ctx.database.rows<Record<string, unknown>>(
-    sql`
+  const query = sql`
     select c.id, c.number, c.name, c.state, to_json(c.skills) as skills, c.current_ticket_id as cur,
       (select coalesce(json_agg(json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
           'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count,
@@ -312,9 +311,12 @@ async function counterWithLine(
         where w.branch_id = c.branch_id and w.status = 'waiting' and w.business_day = ${day}::date
           and w.service_code = any(c.skills)
           and (w.target_counter_id is null or w.target_counter_id = c.id)) as line
-    from queue_counters c where c.id = ${counterId}::uuid and c.branch_id = ${branchId}::uuid`,
-    executor,
-  );
+    from queue_counters c where c.id = ${counterId}::uuid and c.branch_id = ${branchId}::uuid`;
+  // Outside the lock fallback's transaction: a prepared statement (planned once per connection).
+  const [raw] =
+    executor === ctx.db
+      ? await ctx.database.prepared<Record<string, unknown>>(query)
+      : await ctx.database.rows<Record<string, unknown>>(query, executor);
   if (!raw) throw new AppError('not_found', 'Counter not found');
   const counter: CounterWithLine = {
     id: String(raw.id),
