@@ -184,7 +184,7 @@ describe('branch queue back office in Chromium', () => {
     await page.getByTestId('visits-dry-run').click();
     await eventually(() => page.getByTestId('visits-status').textContent()).toBe('校验通过');
     expect(await page.getByTestId('visits-summary').textContent()).toContain('3 / 4 行可以导入');
-    await page.getByTestId('visits-import').click();
+    await page.getByTestId('visits-run').click();
     await eventually(() => page.getByTestId('visits-status').textContent()).toBe('导入完成');
     expect(await page.getByTestId('visits-summary').textContent()).toContain('已导入 3 条到访记录');
     const rejections = page.locator('[data-testid="visits-rejections"] tbody tr');

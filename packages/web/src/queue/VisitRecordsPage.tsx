@@ -1,26 +1,14 @@
-import { CloudUploadOutlined, DownloadOutlined, FileTextOutlined, ReloadOutlined } from '@ant-design/icons';
-import { VISIT_LOG_COLUMNS } from '@serviceloop/domain';
-import { Alert, App, Button, Card, DatePicker, Progress, Space, Steps, Table, Tag, Typography } from 'antd';
+import { CloudUploadOutlined, DownloadOutlined } from '@ant-design/icons';
+import { VISIT_LOG_COLUMNS } from '@serviceloop/domain/queue/visit-log/columns';
+import { Alert, App, Button, Card, DatePicker, Space, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useUser } from '../identity/session.tsx';
-import { ApiError, api, buildUrl, describeError } from '../shell/api.ts';
-import type { ImportJob } from '../shell/types.ts';
+import { ApiError, buildUrl, describeError } from '../shell/api.ts';
+import { ImportPanel } from '../shell/ImportPanel.tsx';
 import { useQueueBranch } from './branch.tsx';
-
-const statusColour: Record<ImportJob['status'], string> = {
-  running: 'processing',
-  validated: 'success',
-  imported: 'success',
-  rejected: 'error',
-  failed: 'error',
-};
-
-function dataRows(csv: string): number {
-  return Math.max(0, csv.split(/\r?\n/).filter((line) => line.trim() !== '').length - 1);
-}
 
 /** Saves a response body as a file; a refusal (problem+json) becomes an ApiError instead. */
 async function download(url: string, fallbackName: string): Promise<void> {
@@ -62,18 +50,6 @@ export function VisitRecordsPage() {
   const { branchId, picker } = useQueueBranch();
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs(), dayjs()]);
   const [exporting, setExporting] = useState(false);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const [file, setFile] = useState<{ name: string; csv: string } | undefined>(undefined);
-  const [job, setJob] = useState<ImportJob | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ title: string; detail?: string } | undefined>(undefined);
-  const alive = useRef(true);
-  useEffect(
-    () => () => {
-      alive.current = false;
-    },
-    [],
-  );
 
   const exportCsv = async () => {
     if (!branchId) return;
@@ -90,48 +66,7 @@ export function VisitRecordsPage() {
     }
   };
 
-  const choose = async (chosen: File | undefined) => {
-    setJob(undefined);
-    setError(undefined);
-    if (!chosen) return;
-    setFile({ name: chosen.name, csv: await chosen.text() });
-  };
-
-  const start = async (dryRun: boolean) => {
-    if (!file || !branchId) return;
-    setBusy(true);
-    setError(undefined);
-    setJob(undefined);
-    try {
-      const { id } = await api.postCsv<{ id: string }>(`/branches/${branchId}/visit-imports`, file.csv, {
-        dryRun: String(dryRun),
-        fileName: file.name,
-      });
-      // Poll until the job leaves `running`; the progress bar follows processed/total.
-      for (;;) {
-        const current = await api.get<ImportJob>(`/branches/${branchId}/visit-imports/${id}`);
-        if (!alive.current) return;
-        setJob(current);
-        if (current.status !== 'running') break;
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    } catch (e) {
-      setError(describeError(e, t));
-    } finally {
-      if (alive.current) setBusy(false);
-    }
-  };
-
   if (!branchId) return <Card title={t('queue.visits.title')}>{t('queue.noBranch')}</Card>;
-
-  const step = !file ? 0 : job?.status === 'imported' ? 3 : job?.status === 'validated' && job.dryRun ? 2 : 1;
-  const percent =
-    job && job.total > 0
-      ? Math.round((job.processed / job.total) * 100)
-      : job?.status === 'running'
-        ? 0
-        : 100;
-  const importable = job?.status === 'validated' && job.dryRun && job.accepted > 0;
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
@@ -177,92 +112,16 @@ export function VisitRecordsPage() {
             </Space>
           }
         >
-          <Steps
-            current={step}
-            style={{ marginBottom: 24, maxWidth: 720 }}
-            items={[{ title: t('import.step1') }, { title: t('import.step2') }, { title: t('import.step3') }]}
-          />
-          <Typography.Paragraph>{t('queue.visits.importIntro')}</Typography.Paragraph>
-          <Typography.Paragraph type="secondary">
-            {t('queue.visits.columns')}{' '}
-            <Typography.Text code copyable>
-              {VISIT_LOG_COLUMNS.join(',')}
-            </Typography.Text>
-          </Typography.Paragraph>
-          <Space wrap style={{ marginBottom: 16 }}>
-            <input
-              ref={fileInput}
-              type="file"
-              accept=".csv,text/csv"
-              hidden
-              data-testid="visits-file"
-              onChange={(e) => {
-                void choose(e.target.files?.[0]);
-                e.target.value = '';
-              }}
-            />
-            <Button icon={<FileTextOutlined />} onClick={() => fileInput.current?.click()} disabled={busy}>
-              {file ? t('import.again') : t('import.chooseFile')}
-            </Button>
-            <Button
-              type={importable ? 'default' : 'primary'}
-              icon={<ReloadOutlined />}
-              disabled={!file || busy}
-              onClick={() => void start(true)}
-              data-testid="visits-dry-run"
-            >
-              {t('import.dryRun')}
-            </Button>
-            <Button
-              type="primary"
-              icon={<CloudUploadOutlined />}
-              disabled={!file || busy || !importable}
-              onClick={() => void start(false)}
-              data-testid="visits-import"
-            >
-              {t('import.run')}
-            </Button>
-          </Space>
-          {file && (
-            <Typography.Paragraph data-testid="visits-file-name">
-              {t('import.fileChosen', { name: file.name, rows: dataRows(file.csv) })}
-            </Typography.Paragraph>
-          )}
-          {error && (
-            <Alert
-              type="error"
-              showIcon
-              title={error.title}
-              description={error.detail}
-              style={{ marginBottom: 16 }}
-            />
-          )}
-          {job && (
-            <div data-testid="visits-job">
-              <Space style={{ marginBottom: 8 }}>
-                <Tag color={statusColour[job.status]} data-testid="visits-status">
-                  {t(`import.status.${job.status}`)}
-                </Tag>
-                {job.status === 'running' && (
-                  <Typography.Text type="secondary">
-                    {t('import.running', { processed: job.processed, total: job.total })}
-                  </Typography.Text>
-                )}
-              </Space>
-              <Progress
-                percent={percent}
-                status={
-                  job.status === 'running'
-                    ? 'active'
-                    : job.status === 'rejected' || job.status === 'failed'
-                      ? 'exception'
-                      : 'success'
-                }
-                style={{ maxWidth: 720 }}
-                aria-label={t('import.step2')}
-                data-testid="visits-progress"
-              />
-              {job.status === 'validated' && (
+          <ImportPanel
+            path={`/branches/${branchId}/visit-imports`}
+            testIdPrefix="visits"
+            intro={t('queue.visits.importIntro')}
+            columnsLabel={t('queue.visits.columns')}
+            columns={VISIT_LOG_COLUMNS.join(',')}
+            importable={(job) => job.status === 'validated' && job.dryRun && job.accepted > 0}
+            rejectionsTitle={(job) => t('queue.visits.rejectedRows', { rejected: job.rejected })}
+            summary={(job) =>
+              job.status === 'validated' ? (
                 <Alert
                   type={job.rejected > 0 ? 'warning' : 'success'}
                   showIcon
@@ -271,8 +130,7 @@ export function VisitRecordsPage() {
                   style={{ marginTop: 12 }}
                   data-testid="visits-summary"
                 />
-              )}
-              {job.status === 'imported' && (
+              ) : job.status === 'imported' ? (
                 <Alert
                   type={job.rejected > 0 ? 'warning' : 'success'}
                   showIcon
@@ -286,8 +144,7 @@ export function VisitRecordsPage() {
                     </Button>
                   }
                 />
-              )}
-              {(job.status === 'rejected' || job.status === 'failed') && (
+              ) : (
                 <Alert
                   type="error"
                   showIcon
@@ -296,34 +153,9 @@ export function VisitRecordsPage() {
                   style={{ marginTop: 12 }}
                   data-testid="visits-summary"
                 />
-              )}
-              {job.rejections.length > 0 && (
-                <Table
-                  style={{ marginTop: 16 }}
-                  title={() => <strong>{t('queue.visits.rejectedRows', { rejected: job.rejected })}</strong>}
-                  rowKey="row"
-                  size="small"
-                  data-testid="visits-rejections"
-                  dataSource={job.rejections as ImportJob['rejections']}
-                  pagination={{ pageSize: 50, hideOnSinglePage: true }}
-                  columns={[
-                    { title: t('import.row'), dataIndex: 'row', width: 90 },
-                    {
-                      title: t('import.reasons'),
-                      dataIndex: 'reasons',
-                      render: (reasons: readonly string[]) => (
-                        <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-                          {reasons.map((r) => (
-                            <li key={r}>{r}</li>
-                          ))}
-                        </ul>
-                      ),
-                    },
-                  ]}
-                />
-              )}
-            </div>
-          )}
+              )
+            }
+          />
         </Card>
       )}
     </Space>
