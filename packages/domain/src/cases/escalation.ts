@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Role, RolePermissions, ZRole } from '../identity/permissions.ts';
 import type { TBusinessCalendar } from './calendar.ts';
 import {
   advanceCounted,
@@ -48,6 +49,51 @@ export const ZEscalationStep = z.strictObject({
 });
 export type TEscalationStep = z.infer<typeof ZEscalationStep>;
 
+/**
+ * Where on the case's line a role is looked for: the case's own unit, or the nearest branch,
+ * region or head office at or above it. A unit's departments count as the unit (as for
+ * compensation authority): "head office" also reaches head office's departments.
+ */
+export const EscalationOrgLevels = ['case_unit', 'branch', 'region', 'head_office'] as const;
+export type EscalationOrgLevel = (typeof EscalationOrgLevels)[number];
+
+/** One kind of person an escalation level reaches: the case's assignee, or a role at org levels. */
+export const ZEscalationRecipient = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('assignee') }),
+  z.strictObject({
+    kind: z.literal('role'),
+    role: ZRole,
+    at: z.array(z.enum(EscalationOrgLevels)).min(1).max(EscalationOrgLevels.length),
+  }),
+]);
+export type TEscalationRecipient = z.infer<typeof ZEscalationRecipient>;
+
+const ZRecipientList = z.array(ZEscalationRecipient).min(1).max(8);
+
+/** Who each level reaches; a level left out reaches its default (`DEFAULT_ESCALATION_RECIPIENTS`). */
+export const ZEscalationRecipients = z.strictObject({
+  assignee: ZRecipientList.optional(),
+  team_lead: ZRecipientList.optional(),
+  branch_manager: ZRecipientList.optional(),
+  head_office_service_centre: ZRecipientList.optional(),
+});
+export type TEscalationRecipients = z.infer<typeof ZEscalationRecipients>;
+
+const everyLevel: EscalationOrgLevel[] = ['case_unit', 'branch', 'region', 'head_office'];
+
+/**
+ * The chain as the engine always ran it: the assignee; the complaint handlers and the branch
+ * managers of the case's unit and of every unit above it; the complaint handlers of head office.
+ */
+export const DEFAULT_ESCALATION_RECIPIENTS: Readonly<
+  Record<EscalationLevel, readonly TEscalationRecipient[]>
+> = {
+  assignee: [{ kind: 'assignee' }],
+  team_lead: [{ kind: 'role', role: 'complaint_handler', at: everyLevel }],
+  branch_manager: [{ kind: 'role', role: 'branch_manager', at: everyLevel }],
+  head_office_service_centre: [{ kind: 'role', role: 'complaint_handler', at: ['head_office'] }],
+};
+
 export const ZEscalationPolicy = z.strictObject({
   /** Shares of the running time at which to warn, each in (0, 1). */
   warningShares: z.array(z.number().gt(0).lt(1)).max(5).default([0.75]),
@@ -61,10 +107,35 @@ export const ZEscalationPolicy = z.strictObject({
       { level: 'branch_manager', afterBreachMinutes: 4 * 60 },
       { level: 'head_office_service_centre', afterBreachMinutes: 24 * 60 },
     ]),
+  /**
+   * Who each level reaches (warnings, breaches and escalations alike). Absent, or a level left
+   * out: the default. A policy rule's own chain takes the configured chain's recipients for the
+   * levels it leaves out.
+   */
+  recipients: ZEscalationRecipients.optional(),
 });
 export type TEscalationPolicy = z.infer<typeof ZEscalationPolicy>;
 
 export const DEFAULT_ESCALATION_POLICY: TEscalationPolicy = ZEscalationPolicy.parse({});
+
+/** The people a level of this chain reaches: as configured, else the default. */
+export function levelRecipients(
+  policy: Pick<TEscalationPolicy, 'recipients'>,
+  level: EscalationLevel,
+): readonly TEscalationRecipient[] {
+  return policy.recipients?.[level] ?? DEFAULT_ESCALATION_RECIPIENTS[level];
+}
+
+/** A rule's own chain with the configured chain's recipients for the levels it leaves out. */
+export function withRecipientsFrom(own: TEscalationPolicy, configured: TEscalationPolicy): TEscalationPolicy {
+  if (!configured.recipients) return own;
+  return { ...own, recipients: { ...configured.recipients, ...own.recipients } };
+}
+
+/** Roles an escalation above the assignee may reach: people who can supervise someone else's case. */
+export const ESCALATION_ROLES: readonly Role[] = (Object.keys(RolePermissions) as Role[]).filter((r) =>
+  RolePermissions[r].includes('case.supervise'),
+);
 
 /** Longest sensible wait after a breach before a step fires: 30 days. */
 export const MAX_ESCALATION_MINUTES = 30 * 24 * 60;
@@ -112,12 +183,59 @@ export function escalationPolicyIssues(policy: TEscalationPolicy): EscalationIss
       });
     }
   });
+  issues.push(...recipientIssues(policy.recipients));
   if (new Set(policy.warningShares).size !== policy.warningShares.length) {
     issues.push({
       path: 'warningShares',
       message: 'warning shares must be distinct',
       rule: 'shares_distinct',
       params: {},
+    });
+  }
+  return issues;
+}
+
+/**
+ * What is wrong with who the levels reach: nobody listed twice in a level, no org level twice
+ * for a role, and above the assignee's level only roles that can supervise cases (the people a
+ * case escalates to must be able to act on it).
+ */
+function recipientIssues(recipients: TEscalationRecipients | undefined): EscalationIssue[] {
+  const issues: EscalationIssue[] = [];
+  if (!recipients) return issues;
+  for (const level of EscalationLevels) {
+    const list = recipients[level];
+    if (!list) continue;
+    const seen = new Set<string>();
+    list.forEach((r, i) => {
+      const path = `recipients.${level}.${i}`;
+      const who = r.kind === 'assignee' ? 'assignee' : r.role;
+      if (seen.has(who)) {
+        issues.push({
+          path,
+          message: `${who} is listed twice for ${level}`,
+          rule: 'recipient_duplicate',
+          params: { escalationLevel: level, recipient: who },
+        });
+      }
+      seen.add(who);
+      if (r.kind !== 'role') return;
+      if (new Set(r.at).size !== r.at.length) {
+        issues.push({
+          path: `${path}.at`,
+          message: `${r.role} names an org level twice`,
+          rule: 'org_level_duplicate',
+          params: { escalationLevel: level, recipient: r.role },
+        });
+      }
+      if (level !== 'assignee' && !ESCALATION_ROLES.includes(r.role)) {
+        issues.push({
+          path: `${path}.role`,
+          message: `${level} must reach people who can supervise cases; ${r.role} cannot`,
+          rule: 'recipient_role',
+          params: { escalationLevel: level, recipient: r.role },
+        });
+      }
     });
   }
   return issues;

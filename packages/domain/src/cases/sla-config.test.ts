@@ -9,7 +9,15 @@ import {
   tierLimit,
   UNLIMITED_MINOR,
 } from './compensation.ts';
-import { DEFAULT_ESCALATION_POLICY, escalationPolicyIssues, type TEscalationPolicy } from './escalation.ts';
+import {
+  DEFAULT_ESCALATION_POLICY,
+  DEFAULT_ESCALATION_RECIPIENTS,
+  escalationPolicyIssues,
+  levelRecipients,
+  type TEscalationPolicy,
+  withRecipientsFrom,
+  ZEscalationPolicy,
+} from './escalation.ts';
 import {
   applyConfigLayer,
   type CaseConfigSection,
@@ -83,6 +91,65 @@ describe('validation', () => {
     expect(
       paths(escalationPolicyIssues({ ...DEFAULT_ESCALATION_POLICY, warningShares: [0.5, 0.5] })),
     ).toEqual(['warningShares']);
+  });
+
+  it('who each level reaches: the default unless configured; nobody twice; above the assignee only supervisors', () => {
+    // Stored chains from before recipients existed read as the default routing.
+    const stored = ZEscalationPolicy.parse({ warnTo: ['assignee'] });
+    expect(stored.recipients).toBeUndefined();
+    expect(levelRecipients(stored, 'branch_manager')).toEqual(DEFAULT_ESCALATION_RECIPIENTS.branch_manager);
+    expect(levelRecipients(stored, 'head_office_service_centre')).toEqual([
+      { kind: 'role', role: 'complaint_handler', at: ['head_office'] },
+    ]);
+
+    const routed = ZEscalationPolicy.parse({
+      recipients: { branch_manager: [{ kind: 'role', role: 'branch_manager', at: ['region'] }] },
+    });
+    expect(escalationPolicyIssues(routed)).toEqual([]);
+    expect(levelRecipients(routed, 'branch_manager')).toEqual([
+      { kind: 'role', role: 'branch_manager', at: ['region'] },
+    ]);
+    expect(levelRecipients(routed, 'team_lead')).toEqual(DEFAULT_ESCALATION_RECIPIENTS.team_lead);
+    // A rule's own chain keeps its own routing and takes the configured one for the rest.
+    const own = ZEscalationPolicy.parse({
+      recipients: { team_lead: [{ kind: 'role', role: 'complaint_handler', at: ['branch'] }] },
+    });
+    const merged = withRecipientsFrom(own, routed);
+    expect(levelRecipients(merged, 'team_lead')).toEqual([
+      { kind: 'role', role: 'complaint_handler', at: ['branch'] },
+    ]);
+    expect(levelRecipients(merged, 'branch_manager')).toEqual([
+      { kind: 'role', role: 'branch_manager', at: ['region'] },
+    ]);
+    expect(withRecipientsFrom(own, DEFAULT_ESCALATION_POLICY)).toBe(own);
+
+    const bad = ZEscalationPolicy.parse({
+      recipients: {
+        assignee: [{ kind: 'assignee' }, { kind: 'role', role: 'teller', at: ['case_unit'] }],
+        team_lead: [
+          { kind: 'role', role: 'complaint_handler', at: ['branch', 'branch'] },
+          { kind: 'assignee' },
+          { kind: 'role', role: 'complaint_handler', at: ['region'] },
+        ],
+        branch_manager: [{ kind: 'role', role: 'lobby_manager', at: ['case_unit'] }],
+      },
+    });
+    const issues = escalationPolicyIssues(bad);
+    expect(issues.map((i) => [i.path, i.rule])).toEqual([
+      ['recipients.team_lead.0.at', 'org_level_duplicate'],
+      ['recipients.team_lead.2', 'recipient_duplicate'],
+      ['recipients.branch_manager.0.role', 'recipient_role'],
+    ]);
+    expect(issues[2]?.params).toEqual({ escalationLevel: 'branch_manager', recipient: 'lobby_manager' });
+    // Shape: a role needs at least one org level, and only the four levels exist.
+    for (const recipients of [
+      { team_lead: [{ kind: 'role', role: 'complaint_handler', at: [] }] },
+      { team_lead: [{ kind: 'role', role: 'complaint_handler', at: ['district'] }] },
+      { team_lead: [] },
+      { supervisor: [{ kind: 'assignee' }] },
+    ]) {
+      expect(ZEscalationPolicy.safeParse({ recipients }).success, JSON.stringify(recipients)).toBe(false);
+    }
   });
 
   it('authority limits are monotonic up the ladder of roles and up the org tree', () => {

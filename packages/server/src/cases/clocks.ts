@@ -21,6 +21,7 @@ import {
   type TEscalationPolicy,
   type TPause,
   type TSlaPreset,
+  withRecipientsFrom,
   ZClockDefinition,
   ZEscalationPolicy,
 } from '@serviceloop/domain';
@@ -60,7 +61,10 @@ export function policyFor(
     },
     config.presets,
   );
-  return { clocks, escalation: rule.escalation ?? config.escalation };
+  return {
+    clocks,
+    escalation: rule.escalation ? withRecipientsFrom(rule.escalation, config.escalation) : config.escalation,
+  };
 }
 
 /** A preset as configured (an edited copy), else the built-in of that name. */

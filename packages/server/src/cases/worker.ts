@@ -1,8 +1,11 @@
 import {
   dueNotifications,
   type EscalationLevel,
+  type EscalationOrgLevel,
+  levelRecipients,
   markFired,
   type ScheduledNotification,
+  type TEscalationPolicy,
 } from '@serviceloop/domain';
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
@@ -12,6 +15,7 @@ import { caseSlaClocks, caseSlaNotifications, cases, caseTimeline } from '../db/
 import { appendEvents } from '../events/outbox.ts';
 import { loadCalendar } from './calendars.ts';
 import { clockStateOf, derivedColumns } from './clocks.ts';
+import { type ChainUnit, unitChain } from './config-units.ts';
 
 /** How often the worker looks for due warnings and escalations. */
 export const SLA_TICK_MS = 15_000;
@@ -34,47 +38,58 @@ const EVENT_OF: Readonly<Record<ScheduledNotification['kind'], string>> = {
   escalation: 'case.escalated',
 };
 
-/** The people behind the escalation levels of a case, as user ids. */
+/** The unit of an org level on the case's line (the case's unit, or the nearest of that kind at or above it). */
+function unitAt(chain: readonly ChainUnit[], level: EscalationOrgLevel): ChainUnit | undefined {
+  if (level === 'case_unit') return chain[chain.length - 1];
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i]?.kind === level) return chain[i];
+  return undefined;
+}
+
+/**
+ * The people behind the escalation levels of a case, as user ids, as the clock's chain routes
+ * them (`levelRecipients`: configured, else the default): the assignee, and the active staff
+ * holding a role in the unit of an org level or in its departments (a department counts as the
+ * unit above it; units below it that are not departments do not). An org level the case's line
+ * lacks (a head-office department has no branch) reaches nobody.
+ */
 async function recipientsFor(
   tx: Executor,
   c: { assigneeId: string | null; orgUnitId: string },
   levels: readonly EscalationLevel[],
+  policy: TEscalationPolicy,
+  chainOf: () => Promise<readonly ChainUnit[]>,
 ): Promise<string[]> {
   const ids = new Set<string>();
-  const [unit] = await tx.select({ path: orgUnits.path }).from(orgUnits).where(eq(orgUnits.id, c.orgUnitId));
-  const path = unit?.path ?? '';
-  const inLine = (role: string) =>
-    tx
+  const wanted = new Map<string, { role: string; path: string }>();
+  for (const level of levels) {
+    for (const r of levelRecipients(policy, level)) {
+      if (r.kind === 'assignee') {
+        if (c.assigneeId) ids.add(c.assigneeId);
+        continue;
+      }
+      const chain = await chainOf();
+      for (const at of r.at) {
+        const unit = unitAt(chain, at);
+        if (unit) wanted.set(`${r.role}|${unit.path}`, { role: r.role, path: unit.path });
+      }
+    }
+  }
+  for (const { role, path } of wanted.values()) {
+    const rows = await tx
       .select({ id: users.id })
       .from(users)
       .innerJoin(orgUnits, eq(orgUnits.id, users.orgUnitId))
-      // The unit itself and the units above it: the branch's own handlers and managers.
       .where(
         and(
           eq(users.active, true),
           sql`${role} = any(${users.roles})`,
-          sql`${path} like ${orgUnits.path} || '%'`,
+          sql`${orgUnits.path} like ${path} || '%'`,
+          // No unit other than a department between the level's unit and the person's own.
+          sql`not exists (select 1 from org_units m where ${orgUnits.path} like m.path || '%'
+            and m.path like ${path} || '_%' and m.kind <> 'department')`,
         ),
       );
-  for (const level of levels) {
-    if (level === 'assignee' && c.assigneeId) ids.add(c.assigneeId);
-    if (level === 'team_lead') for (const u of await inLine('complaint_handler')) ids.add(u.id);
-    if (level === 'branch_manager') for (const u of await inLine('branch_manager')) ids.add(u.id);
-    if (level === 'head_office_service_centre') {
-      const centre = await tx
-        .select({ id: users.id })
-        .from(users)
-        .innerJoin(orgUnits, eq(orgUnits.id, users.orgUnitId))
-        .where(
-          and(
-            eq(users.active, true),
-            sql`'complaint_handler' = any(${users.roles})`,
-            eq(orgUnits.kind, 'department'),
-            eq(orgUnits.depth, 1),
-          ),
-        );
-      for (const u of centre) ids.add(u.id);
-    }
+    for (const u of rows) ids.add(u.id);
   }
   return [...ids].sort();
 }
@@ -128,6 +143,11 @@ async function fireNextClock(
       })
       .from(cases)
       .where(eq(cases.id, row.caseId));
+    let chain: Promise<ChainUnit[]> | undefined;
+    const chainOf = () => {
+      chain ??= unitChain(tx, c?.orgUnitId ?? '');
+      return chain;
+    };
     const fired: string[] = [];
     for (const n of due) {
       const at = n.at ?? now;
@@ -152,7 +172,7 @@ async function fireNextClock(
         clockKey: row.clockKey,
         kind: n.kind,
         levels: [...n.recipients],
-        recipients: c ? await recipientsFor(tx, c, n.recipients) : [],
+        recipients: c ? await recipientsFor(tx, c, n.recipients, state.policy, chainOf) : [],
         scheduledAt: at.toISOString(),
         dueAt: row.dueAt.toISOString(),
         ...(n.share !== undefined ? { share: n.share } : {}),
