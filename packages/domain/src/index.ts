@@ -6,6 +6,7 @@ export * from './identity/password-policy.ts';
 export * from './identity/permissions.ts';
 export * from './identity/staff.ts';
 export * from './org/org-unit.ts';
+export * from './queue/kpis.ts';
 export * from './queue/policy/index.ts';
 export * from './queue/prediction/index.ts';
 export * from './queue/simulation/index.ts';

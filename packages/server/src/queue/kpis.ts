@@ -1,4 +1,13 @@
-import { AppError, businessDayOf } from '@serviceloop/domain';
+import {
+  AppError,
+  businessDayOf,
+  type DayKpis,
+  type HourFigures,
+  type KpiFigures,
+  type KpiTrend,
+  type TrendDay,
+  WAIT_BUCKETS_MIN,
+} from '@serviceloop/domain';
 import { and, asc, between, eq } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
 import { queueTickets } from '../db/schema-queue.ts';
@@ -6,64 +15,6 @@ import type { Actor } from '../identity/actor.ts';
 import { branchInScope, servicesOf } from './branch.ts';
 import { countersOf, type TicketRow } from './store.ts';
 import { localTimeline } from './visits.ts';
-
-/**
- * Day KPIs of a branch, per service and per counter. Definitions:
- * - arrivals: tickets drawn that day (walk-ups are counted apart, in `walkUps`);
- * - served / abandoned / noShows: tickets that ended so; `open`: still waiting, called or serving;
- * - wait: first call − arrival, over tickets that were called (walk-ups excluded); mean, p90
- *   (nearest rank) and max in seconds;
- * - withinTargetPct: share of called tickets whose wait ≤ their service's target wait;
- * - meanServiceSeconds: service end − start over served tickets (walk-ups included).
- * A transferred ticket counts for the service and counter where it ended.
- */
-export interface KpiFigures {
-  readonly arrivals: number;
-  readonly walkUps: number;
-  readonly served: number;
-  readonly abandoned: number;
-  readonly noShows: number;
-  readonly open: number;
-  readonly meanWaitSeconds: number | null;
-  readonly p90WaitSeconds: number | null;
-  readonly maxWaitSeconds: number | null;
-  readonly withinTargetPct: number | null;
-  readonly meanServiceSeconds: number | null;
-}
-
-/** Arrivals and calls per hour of the branch's local day (hours with no traffic are left out). */
-export interface HourFigures {
-  readonly hour: number;
-  readonly arrivals: number;
-  readonly served: number;
-  readonly meanWaitSeconds: number | null;
-}
-
-/** How many called tickets waited how long: upper bounds in minutes, the last bucket open-ended. */
-export const WAIT_BUCKETS_MIN = [5, 10, 15, 20, 30, 45] as const;
-
-export interface DayKpis {
-  readonly branchId: string;
-  readonly branchName: string;
-  readonly branchNameEn: string | null;
-  readonly businessDay: string;
-  readonly at: string;
-  readonly branch: KpiFigures;
-  readonly services: (KpiFigures & {
-    readonly code: string;
-    readonly nameZh: string;
-    readonly nameEn: string;
-    readonly targetWaitSeconds: number;
-  })[];
-  readonly counters: (KpiFigures & {
-    readonly counterId: string;
-    readonly number: number;
-    readonly name: string;
-  })[];
-  readonly hours: HourFigures[];
-  /** Counts per bucket of WAIT_BUCKETS_MIN, plus one for longer waits. */
-  readonly waitBuckets: number[];
-}
 
 const seconds = (ms: number) => ms / 1000;
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -216,18 +167,13 @@ export async function dayKpis(
   };
 }
 
-/** The branch's figures for each business day of a period (for a trend chart). */
-export interface TrendDay extends KpiFigures {
-  readonly businessDay: string;
-}
-
 export const MAX_TREND_DAYS = 92;
 
 export async function kpiTrend(
   ctx: ServerContext,
   actor: Actor,
   input: { branchId: string; from: string; to: string },
-): Promise<{ branchId: string; from: string; to: string; days: TrendDay[] }> {
+): Promise<KpiTrend> {
   const branch = await branchInScope(ctx, actor, input.branchId);
   if (input.to < input.from) throw new AppError('validation_failed', '`to` is before `from`');
   const span = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 + 1;

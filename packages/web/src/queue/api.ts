@@ -253,60 +253,14 @@ export function apiPut<T>(path: string, json: unknown): Promise<T> {
 // ---------------------------------------------------------------------------------------------
 // Day KPIs (server-computed), queue settings, display notices.
 
+export type {
+  CounterKpis,
+  DayKpis,
+  KpiFigures,
+  KpiTrend,
+  ServiceKpis,
+} from '@serviceloop/domain/queue/kpis';
 export type { TBranchQueuePolicy as BranchQueuePolicy, TDisplayNotices as DisplayNotices, TNotice as Notice };
-
-export interface KpiFigures {
-  readonly arrivals: number;
-  readonly walkUps: number;
-  readonly served: number;
-  readonly abandoned: number;
-  readonly noShows: number;
-  readonly open: number;
-  readonly meanWaitSeconds: number | null;
-  readonly p90WaitSeconds: number | null;
-  readonly maxWaitSeconds: number | null;
-  /** 0–100, one decimal. */
-  readonly withinTargetPct: number | null;
-  readonly meanServiceSeconds: number | null;
-}
-
-export interface ServiceKpis extends KpiFigures {
-  readonly code: string;
-  readonly nameZh: string;
-  readonly nameEn: string;
-  readonly targetWaitSeconds: number;
-}
-
-export interface CounterKpis extends KpiFigures {
-  readonly counterId: string;
-  readonly number: number;
-  readonly name: string;
-}
-
-export interface DayKpis {
-  readonly branchId: string;
-  readonly branchName: string;
-  readonly branchNameEn: string | null;
-  readonly businessDay: string;
-  readonly at: string;
-  readonly branch: KpiFigures;
-  readonly services: readonly ServiceKpis[];
-  readonly counters: readonly CounterKpis[];
-  readonly hours: readonly {
-    readonly hour: number;
-    readonly arrivals: number;
-    readonly served: number;
-    readonly meanWaitSeconds: number | null;
-  }[];
-  readonly waitBuckets: readonly number[];
-}
-
-export interface KpiTrend {
-  readonly branchId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly days: readonly (KpiFigures & { readonly businessDay: string })[];
-}
 
 export interface QueueSettings {
   readonly branchId: string;

@@ -1,3 +1,4 @@
+import { WAIT_BUCKETS_MIN } from '@serviceloop/domain/queue/kpis';
 import type { TFunction } from 'i18next';
 import type { EChartOption } from '../shell/EChart.tsx';
 import type { DayKpis, KpiFigures, KpiTrend } from './api.ts';
@@ -7,9 +8,6 @@ import type { DayKpis, KpiFigures, KpiTrend } from './api.ts';
  * (GET /branches/:id/kpis, /kpis/trend): one definition of each KPI, the same for the page,
  * the CSV export and any report built on the API.
  */
-
-/** Upper bounds (minutes) of the server's wait buckets; the last bucket is open-ended. */
-export const WAIT_BUCKETS_MIN = [5, 10, 15, 20, 30, 45] as const;
 
 const BRAND = '#8f1d22';
 const GOOD = '#52c41a';
