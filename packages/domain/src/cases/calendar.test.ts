@@ -5,7 +5,9 @@ import {
   dayKind,
   isWorkingDay,
   mergeCalendarDays,
+  standardWeek,
   type TBusinessCalendar,
+  weeklyHoursIssues,
   workingHoursOn,
   ZBusinessCalendar,
 } from './calendar.ts';
@@ -94,5 +96,35 @@ describe('business calendars', () => {
     expect(dayKind(merged, d('2026-10-10'))).toBe('holiday');
     expect(dayKind(merged, d('2026-10-07'))).toBe('make_up');
     expect(ZBusinessCalendar.safeParse(merged).success).toBe(true);
+  });
+
+  it('edited weekly hours: open before close, on the quarter hour, intervals in order', () => {
+    for (const cal of Object.values(BUILT_IN_CALENDARS))
+      expect(weeklyHoursIssues(cal.weeklyHours)).toEqual([]);
+    const week = standardWeek();
+    expect(
+      weeklyHoursIssues({
+        ...week,
+        sat: [
+          { start: '09:00', end: '12:00' },
+          { start: '13:30', end: '24:00' },
+        ],
+      }),
+    ).toEqual([]);
+    const bad = weeklyHoursIssues({
+      ...week,
+      mon: [{ start: '09:10', end: '17:00' }],
+      fri: [{ start: '16:00', end: '16:00' }],
+      sat: [
+        { start: '09:00', end: '12:00' },
+        { start: '11:45', end: '14:00' },
+      ],
+    });
+    expect(bad.map((i) => [i.path, i.rule])).toEqual([
+      ['mon.0.start', 'hours_step'],
+      ['fri.0.end', 'hours_order'],
+      ['sat.1.start', 'hours_overlap'],
+    ]);
+    expect(bad[1]?.params).toEqual({ weekday: 'fri', start: '16:00', end: '16:00' });
   });
 });

@@ -3,11 +3,13 @@ import {
   BUILT_IN_CALENDARS,
   type CalendarDiff,
   type CalendarImportMode,
+  CalendarWeekdays,
   calendarFromICalendar,
   diffCalendars,
   importICalendarInto,
   isWithin,
   type TBusinessCalendar,
+  weeklyHoursIssues,
   ZBusinessCalendar,
 } from '@serviceloop/domain';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
@@ -497,7 +499,7 @@ export async function setUnitCalendar(
 ): Promise<CalendarChangeResult> {
   let copied: TBusinessCalendar | undefined;
   if (change.action === 'copy') copied = await loadCalendar(ctx.db, change.from);
-  return changeUnitCalendar(ctx, author, unitId, input, (_current, unit) => {
+  return changeUnitCalendar(ctx, author, unitId, input, (current, unit) => {
     // Head office "inherits" the built-in default.
     if (change.action === 'inherit') return { next: null, source: 'inherit', warnings: [], years: [] };
     const base = change.action === 'copy' ? (copied as TBusinessCalendar) : { id: '', ...change.calendar };
@@ -509,6 +511,20 @@ export async function setUnitCalendar(
           message: i.message,
         })),
       });
+    }
+    if (change.action === 'set') {
+      // Edited opening hours follow the screen's rules (quarter hours); days left as they were pass.
+      const edited = CalendarWeekdays.filter(
+        (d) => JSON.stringify(parsed.data.weeklyHours[d]) !== JSON.stringify(current.calendar.weeklyHours[d]),
+      );
+      const issues = weeklyHoursIssues(parsed.data.weeklyHours).filter((i) =>
+        edited.some((d) => i.path.startsWith(`${d}.`)),
+      );
+      if (issues.length > 0) {
+        throw new AppError('validation_failed', 'The working hours are invalid', {
+          issues: issues.map((i) => ({ ...i, path: `calendar.weeklyHours.${i.path}` })),
+        });
+      }
     }
     return {
       next: parsed.data,
