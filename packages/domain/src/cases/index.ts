@@ -1,3 +1,4 @@
+export * from './assignee.ts';
 export * from './calendar.ts';
 export * from './calendar-data.ts';
 export * from './calendar-diff.ts';
@@ -5,6 +6,7 @@ export * from './calendar-ical.ts';
 export * from './case-model.ts';
 export * from './classification.ts';
 export * from './compensation.ts';
+export * from './config-view.ts';
 export * from './escalation.ts';
 export * from './reclassification.ts';
 export * from './sla.ts';

@@ -1,4 +1,4 @@
-import type { CaseType, Role } from '@serviceloop/domain';
+import type { CaseType, Role, TAssignee } from '@serviceloop/domain';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
 import { orgUnits, users } from '../db/schema.ts';
@@ -29,18 +29,7 @@ const PRIORITY: Readonly<Record<CaseType, readonly Role[]>> = {
   ],
 };
 
-export interface Assignee {
-  readonly userId: string;
-  readonly displayName: string;
-  readonly username: string;
-  readonly orgUnitId: string;
-  readonly orgUnitName: string;
-  readonly roles: readonly string[];
-  /** Open cases assigned to them now, and how many of those have a breached clock. */
-  readonly openCases: number;
-  readonly breachedCases: number;
-  readonly current: boolean;
-}
+export type Assignee = TAssignee;
 
 /**
  * Staff who may take this case: active, holding a handling role, inside the caller's scope and

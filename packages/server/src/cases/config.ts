@@ -6,6 +6,7 @@ import {
   CaseConfigSections,
   type ConfigIssue,
   type ConfigLayer,
+  type ConfigVersionView,
   configOverrideIssues,
   DEFAULT_CASE_CONFIG,
   type ResolvedCaseConfig,
@@ -13,6 +14,8 @@ import {
   type TCaseConfig,
   type TCaseConfigOverride,
   type TCompensationAuthority,
+  type UnitConfigView,
+  type UnitRef,
   ZCaseConfig,
   ZCaseConfigOverride,
 } from '@serviceloop/domain';
@@ -136,25 +139,6 @@ export async function authorityFor(
 // ---------------------------------------------------------------------------------------------
 // The admin API.
 
-export interface UnitRef {
-  readonly id: string;
-  readonly name: string;
-  readonly nameEn: string | null;
-}
-
-export interface UnitConfigView {
-  readonly orgUnit: UnitRef & { readonly kind: string; readonly parentId: string | null };
-  /** The unit's own latest version; 0 when it never saved one. */
-  readonly version: number;
-  readonly override: TCaseConfigOverride;
-  readonly effective: TCaseConfig;
-  /** What the unit would have without its own override (the units above, or the code defaults). */
-  readonly inherited: TCaseConfig;
-  readonly sources: Record<CaseConfigSection, { unit: UnitRef | null; version: number }>;
-  readonly lockedBy: Partial<Record<CaseConfigSection, UnitRef>>;
-  readonly root: boolean;
-}
-
 const ref = (u: ChainUnit): UnitRef => ({ id: u.id, name: u.name, nameEn: u.nameEn });
 
 async function viewOf(db: Executor, unitId: string): Promise<UnitConfigView> {
@@ -198,15 +182,6 @@ export async function getUnitConfigView(
 ): Promise<UnitConfigView> {
   await getOrgUnitInScope(ctx.db, actor, unitId);
   return viewOf(ctx.db, unitId);
-}
-
-export interface ConfigVersionView {
-  readonly version: number;
-  readonly override: TCaseConfigOverride;
-  readonly sections: CaseConfigSection[];
-  readonly note: string | null;
-  readonly createdByName: string | null;
-  readonly createdAt: string;
 }
 
 export async function listConfigVersions(

@@ -1,4 +1,4 @@
-import { AppError, ZCaseAction, ZReclassifyRequest } from '@serviceloop/domain';
+import { AppError, ZAssignee, ZCaseAction, ZReclassifyRequest } from '@serviceloop/domain';
 import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
 import { type AnyRoute, defineRoute } from '../http/route.ts';
@@ -59,18 +59,6 @@ const ZScopeQuery = z.strictObject({
 /** The spreadsheet's language: `?locale=`, else the user's own, else Chinese. */
 const exportLocale = (asked: ExportLocale | undefined, actor: Actor): ExportLocale =>
   asked ?? (actor.locale.startsWith('en') ? 'en' : 'zh-CN');
-
-const ZAssignee = z.object({
-  userId: z.uuid(),
-  displayName: z.string(),
-  username: z.string(),
-  orgUnitId: z.uuid(),
-  orgUnitName: z.string(),
-  roles: z.array(z.string()).readonly(),
-  openCases: z.number().int(),
-  breachedCases: z.number().int(),
-  current: z.boolean(),
-});
 
 /** Routes of the case engine (issue #5): complaints, support and internal requests. */
 export function caseRoutes(ctx: ServerContext): AnyRoute[] {

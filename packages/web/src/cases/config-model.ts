@@ -3,6 +3,7 @@ import type {
   CaseConfigSection,
   CaseServiceLevel,
   CaseType,
+  ConfigVersionView,
   EscalationLevel,
   Role,
   Severity,
@@ -15,6 +16,8 @@ import type {
   TEscalationPolicy,
   TSlaPolicy,
   TSlaPreset,
+  UnitConfigView,
+  UnitRef,
 } from '@serviceloop/domain';
 import { request } from '../shell/api.ts';
 
@@ -32,33 +35,10 @@ export type {
   TEscalationPolicy,
   TSlaPolicy,
   TSlaPreset,
+  UnitConfigView,
+  UnitRef,
 };
-
-export interface UnitRef {
-  readonly id: string;
-  readonly name: string;
-  readonly nameEn: string | null;
-}
-
-export interface UnitConfigView {
-  readonly orgUnit: UnitRef & { readonly kind: string; readonly parentId: string | null };
-  readonly version: number;
-  readonly override: TCaseConfigOverride;
-  readonly effective: TCaseConfig;
-  readonly inherited: TCaseConfig;
-  readonly sources: Record<CaseConfigSection, { readonly unit: UnitRef | null; readonly version: number }>;
-  readonly lockedBy: Partial<Record<CaseConfigSection, UnitRef>>;
-  readonly root: boolean;
-}
-
-export interface ConfigVersion {
-  readonly version: number;
-  readonly override: TCaseConfigOverride;
-  readonly sections: CaseConfigSection[];
-  readonly note: string | null;
-  readonly createdByName: string | null;
-  readonly createdAt: string;
-}
+export type ConfigVersion = ConfigVersionView;
 
 export interface PolicyPreview {
   readonly policyId: string;

@@ -10,6 +10,7 @@ import type {
   JrtChannel,
   RootCauseCategory,
   Severity,
+  TAssignee,
   TCustomerValueView,
 } from '@serviceloop/domain';
 import i18next, { type TFunction } from 'i18next';
@@ -297,17 +298,7 @@ export type { AumBand, CustomerTier };
 export type CustomerValue = TCustomerValueView;
 
 /** A handler the staff picker offers, with their open-case load. */
-export interface Assignee {
-  readonly userId: string;
-  readonly displayName: string;
-  readonly username: string;
-  readonly orgUnitId: string;
-  readonly orgUnitName: string;
-  readonly roles: readonly string[];
-  readonly openCases: number;
-  readonly breachedCases: number;
-  readonly current: boolean;
-}
+export type Assignee = TAssignee;
 
 export interface Economics {
   readonly cost: Money;
