@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
+import { type CalendarWeekday, CalendarWeekdays, HHMM, minutesOfDay } from './working-hours.ts';
 
 /**
  * Business calendars: which local days an org unit works, and when. Holidays and make-up
@@ -7,10 +8,15 @@ import { z } from 'zod';
  * the weekly pattern. Dates are local calendar dates in the calendar's IANA time zone.
  */
 
-export const CalendarWeekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type CalendarWeekday = (typeof CalendarWeekdays)[number];
+export {
+  type CalendarWeekday,
+  CalendarWeekdays,
+  minutesOfDay,
+  type WeeklyHoursIssue,
+  WORKING_HOURS_STEP_MINUTES,
+  weeklyHoursIssues,
+} from './working-hours.ts';
 
-const hhmm = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 export const ZPlainDateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 function isValidZone(zone: string): boolean {
@@ -25,7 +31,7 @@ export const ZCalendarTimeZone = z.string().min(1).refine(isValidZone, { message
 
 /** One working interval on a day, local wall-clock time, end exclusive; '24:00' allowed as end. */
 export const ZWorkingInterval = z
-  .strictObject({ start: z.string().regex(hhmm), end: z.string().regex(hhmm) })
+  .strictObject({ start: z.string().regex(HHMM), end: z.string().regex(HHMM) })
   .refine((i) => minutesOfDay(i.start) < minutesOfDay(i.end), { message: 'start must be before end' });
 export type TWorkingInterval = z.infer<typeof ZWorkingInterval>;
 
@@ -84,11 +90,6 @@ export const ZBusinessCalendar = z
       ctx.addIssue({ code: 'custom', path: ['weeklyHours'], message: 'calendar has no working time' });
   });
 export type TBusinessCalendar = z.infer<typeof ZBusinessCalendar>;
-
-export function minutesOfDay(time: string): number {
-  const [h, m] = time.split(':');
-  return Number(h) * 60 + Number(m);
-}
 
 function nonOverlapping(intervals: readonly TWorkingInterval[]): boolean {
   for (let i = 1; i < intervals.length; i++) {
@@ -240,60 +241,4 @@ export function mergeCalendarDays(
   const sort = <T extends { date: string }>(xs: Iterable<T>): T[] =>
     [...xs].sort((a, b) => a.date.localeCompare(b.date));
   return { ...base, holidays: sort(holidays.values()), makeUpDays: sort(makeUps.values()) };
-}
-
-/** Opening hours are edited on a quarter-hour grid. */
-export const WORKING_HOURS_STEP_MINUTES = 15;
-
-export interface WeeklyHoursIssue {
-  readonly path: string;
-  readonly message: string;
-  readonly rule: 'hours_order' | 'hours_step' | 'hours_overlap';
-  readonly params: Readonly<Record<string, string>>;
-}
-
-/**
- * What is wrong with edited weekly hours, per weekday and interval (paths like `fri.0.end`):
- * each interval opens before it closes, on the quarter-hour grid, after the one before it.
- * The schema checks the first and the last too; this names them for a screen.
- */
-export function weeklyHoursIssues(
-  hours: Readonly<Record<CalendarWeekday, readonly { start: string; end: string }[]>>,
-  stepMinutes = WORKING_HOURS_STEP_MINUTES,
-): WeeklyHoursIssue[] {
-  const issues: WeeklyHoursIssue[] = [];
-  for (const day of CalendarWeekdays) {
-    hours[day].forEach((interval, i) => {
-      const path = `${day}.${i}`;
-      const params = { weekday: day, start: interval.start, end: interval.end };
-      for (const edge of ['start', 'end'] as const) {
-        if (!hhmm.test(interval[edge]) || minutesOfDay(interval[edge]) % stepMinutes !== 0) {
-          issues.push({
-            path: `${path}.${edge}`,
-            message: `${day}: ${interval[edge]} is not on the ${stepMinutes}-minute grid`,
-            rule: 'hours_step',
-            params: { ...params, time: interval[edge] },
-          });
-        }
-      }
-      if (minutesOfDay(interval.start) >= minutesOfDay(interval.end)) {
-        issues.push({
-          path: `${path}.end`,
-          message: `${day}: opens at ${interval.start} but closes at ${interval.end}`,
-          rule: 'hours_order',
-          params,
-        });
-      }
-      const before = hours[day][i - 1];
-      if (before && minutesOfDay(interval.start) < minutesOfDay(before.end)) {
-        issues.push({
-          path: `${path}.start`,
-          message: `${day}: ${interval.start}–${interval.end} overlaps ${before.start}–${before.end}`,
-          rule: 'hours_overlap',
-          params,
-        });
-      }
-    });
-  }
-  return issues;
 }
