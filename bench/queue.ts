@@ -154,6 +154,10 @@ async function prepareDatabase(adminUrl: string, name: string): Promise<string[]
   await admin.connect();
   await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
   await admin.query(`create database ${pg.escapeIdentifier(name)}`);
+  // BENCH_LOG_STATEMENTS=true: the database server logs every statement's duration (for profiling).
+  if (process.env.BENCH_LOG_STATEMENTS === 'true') {
+    await admin.query(`alter database ${pg.escapeIdentifier(name)} set log_min_duration_statement = 0`);
+  }
   await admin.end();
   const url = withDatabase(adminUrl, name);
   const database = await openDatabase({ url });

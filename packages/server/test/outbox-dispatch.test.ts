@@ -75,7 +75,19 @@ describe.each(engines)('outbox dispatch in batches on %s', (engine) => {
         insert into outbox_events (event_id, type, org_unit_id, aggregate_type, aggregate_id, actor_id, payload, occurred_at)
         values (gen_random_uuid(), 'wake.up', null, 'test', 'w1', null, '{}'::jsonb, now())`);
       const started = Date.now();
-      dispatcher.committed();
+      dispatcher.committed([
+        {
+          id: 0,
+          eventId: '00000000-0000-7000-8000-000000000001',
+          type: 'wake.up',
+          orgUnitId: null,
+          aggregateType: 'test',
+          aggregateId: 'w1',
+          actorId: null,
+          payload: {},
+          occurredAt: new Date(),
+        },
+      ]);
       while (!seen.includes('w1') && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 5));
       expect(seen).toEqual(['w1']);
       // Well inside the 1 s poll: it was the wake-up, not the poll.

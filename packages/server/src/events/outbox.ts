@@ -5,6 +5,10 @@ import { outboxEvents } from '../db/schema.ts';
 import { newId } from '../ids.ts';
 
 export const OUTBOX_CHANNEL = 'serviceloop_outbox';
+/** Committed events fanned out to every node's live listeners (display boards), as NOTIFY payloads. */
+export const LIVE_CHANNEL = 'serviceloop_live';
+/** NOTIFY payloads must stay under 8000 bytes (UTF-8). */
+const LIVE_PAYLOAD_MAX = 7_000;
 
 export interface NewEvent {
   readonly type: string;
@@ -79,6 +83,28 @@ const BATCH = 200;
  */
 const ASYNC_COMMIT = sql.raw(`async_commit as (select set_config('synchronous_commit', 'off', true) as v)`);
 
+/** Events as NOTIFY payloads under the size limit (an event too big alone is left out: live only). */
+function livePayloads(nodeId: string, events: readonly StoredEvent[]): string[] {
+  const payloads: string[] = [];
+  let parts: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (parts.length > 0) payloads.push(`{"n":${JSON.stringify(nodeId)},"e":[${parts.join(',')}]}`);
+    parts = [];
+    size = 0;
+  };
+  for (const event of events) {
+    const json = JSON.stringify(event);
+    const bytes = Buffer.byteLength(json);
+    if (bytes > LIVE_PAYLOAD_MAX) continue;
+    if (size + bytes > LIVE_PAYLOAD_MAX) flush();
+    parts.push(json);
+    size += bytes + 1;
+  }
+  flush();
+  return payloads;
+}
+
 /**
  * Delivers committed events to in-process subscribers, at least once. An event is marked
  * dispatched only after every subscriber handled it, so a crash between commit and dispatch
@@ -103,6 +129,11 @@ export class Dispatcher {
   private unlisten: (() => Promise<void>) | undefined;
   private draining: Promise<number> | undefined;
   private notifyTimer: NodeJS.Timeout | undefined;
+  /** Tells this node's broadcasts from other nodes' (each node skips its own). */
+  private readonly nodeId = newId();
+  private unlistenLive: (() => Promise<void>) | undefined;
+  private outgoing: StoredEvent[] = [];
+  private liveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly database: Database,
@@ -129,7 +160,16 @@ export class Dispatcher {
     return `{${patterns.map((p) => `"${p.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
   }
 
-  /** Live listeners (SSE streams) see each event once it has been dispatched by this node. */
+  /** Whether a durable subscriber wants events of this type (else nobody but live listeners does). */
+  wants(type: string): boolean {
+    return this.subscriptions.some((s) => s.matches(type));
+  }
+
+  /**
+   * Live listeners (SSE streams) see each event dispatched by this node and, on PostgreSQL while
+   * the dispatcher runs, each event other nodes committed or dispatched (LIVE_CHANNEL). Best
+   * effort and possibly twice: a listener dedupes by eventId; durable work belongs in subscribe().
+   */
   onDispatched(listener: (event: StoredEvent) => void): () => void {
     this.live.add(listener);
     return () => this.live.delete(listener);
@@ -139,11 +179,14 @@ export class Dispatcher {
    * Tells the dispatchers that events were committed, for writers that append outbox rows
    * without pg_notify in their transaction (the queue's hot path: a NOTIFY in a transaction
    * takes a database-wide lock held through the commit's WAL flush, which serialises every such
-   * commit). Call it after the commit: this node's loop wakes at once, other nodes through one
-   * NOTIFY shared by the commits of the next few milliseconds. A crash before the NOTIFY goes
-   * out delays nothing beyond the other nodes' poll.
+   * commit). Call it after the commit. If a durable subscriber wants one of them, this node's
+   * loop wakes at once and other nodes through one NOTIFY shared by the commits of the next few
+   * milliseconds (a crash before it goes out delays nothing beyond the other nodes' poll). The
+   * events also go to the other nodes' live listeners (this node's were served by the writer).
    */
-  committed(): void {
+  committed(events: readonly StoredEvent[]): void {
+    this.broadcast(events);
+    if (!events.some((e) => this.wants(e.type))) return;
     this.kick();
     if (this.notifyTimer) return;
     this.notifyTimer = setTimeout(() => {
@@ -160,10 +203,47 @@ export class Dispatcher {
     this.wake?.();
   }
 
+  /** Queues events for the other nodes' live listeners: one NOTIFY per few milliseconds. */
+  private broadcast(events: readonly StoredEvent[]): void {
+    if (!this.unlistenLive || events.length === 0) return; // one node (PGlite) or not serving
+    this.outgoing.push(...events);
+    if (this.liveTimer) return;
+    this.liveTimer = setTimeout(() => {
+      this.liveTimer = undefined;
+      const batch = this.outgoing;
+      this.outgoing = [];
+      for (const payload of livePayloads(this.nodeId, batch)) {
+        this.database.db
+          .execute(sql`select pg_notify(${LIVE_CHANNEL}, ${payload})`)
+          .catch((error: unknown) => {
+            if (this.running) this.onError(error, { subscriber: 'live broadcast' });
+          });
+      }
+    }, NOTIFY_COALESCE_MS);
+    this.liveTimer.unref();
+  }
+
+  private onLive(payload: string): void {
+    let message: { n: string; e: (Omit<StoredEvent, 'occurredAt'> & { occurredAt: string })[] };
+    try {
+      message = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (message.n === this.nodeId) return;
+    for (const e of message.e) {
+      const event: StoredEvent = { ...e, occurredAt: new Date(e.occurredAt) };
+      for (const listener of this.live) listener(event);
+    }
+  }
+
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.unlisten = await this.database.listen(OUTBOX_CHANNEL, () => this.kick());
+    if (this.database.kind === 'postgres') {
+      this.unlistenLive = await this.database.listen(LIVE_CHANNEL, (payload) => this.onLive(payload));
+    }
     this.loop = this.run();
   }
 
@@ -172,8 +252,13 @@ export class Dispatcher {
     this.wake?.();
     await this.loop;
     await this.unlisten?.();
+    await this.unlistenLive?.();
+    this.unlistenLive = undefined;
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
     this.notifyTimer = undefined;
+    if (this.liveTimer) clearTimeout(this.liveTimer);
+    this.liveTimer = undefined;
+    this.outgoing = [];
   }
 
   /** Dispatches everything pending now; returns how many events were handled. */
@@ -292,6 +377,7 @@ export class Dispatcher {
       live.sort((a, b) => a.id - b.id);
     }
     for (const event of live) for (const listener of this.live) listener(event);
+    this.broadcast(live);
     return rows.length;
   }
 }

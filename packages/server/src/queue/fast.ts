@@ -65,14 +65,19 @@ export interface FastEvent {
   readonly extraSql?: SQL;
 }
 
-function outboxInsert(eventId: string, event: FastEvent, now: string): SQL {
+/**
+ * The event's outbox row. `settled`: no durable subscriber wants this type, so the row is written
+ * as dispatched and the dispatcher never claims it; live listeners get it from the writer
+ * (publishLocal on this node, Dispatcher.committed for the others).
+ */
+function outboxInsert(eventId: string, event: FastEvent, now: string, settled: boolean): SQL {
   return sql`insert into outbox_events
-      (event_id, type, org_unit_id, aggregate_type, aggregate_id, actor_id, payload, occurred_at)
+      (event_id, type, org_unit_id, aggregate_type, aggregate_id, actor_id, payload, occurred_at, dispatched_at)
     select ${eventId}::uuid, ${event.type}, t.branch_id, 'queue_ticket', t.id::text, ${event.actorId}::uuid,
       jsonb_build_object('ticketId', t.id, 'number', t.number, 'serviceCode', t.service_code,
         'status', t.status, 'counterId', t.counter_id)
         || ${JSON.stringify(event.extra)}::jsonb ${event.extraSql ? sql`|| ${event.extraSql}` : sql``},
-      ${now}::timestamptz
+      ${now}::timestamptz, ${settled ? now : null}::timestamptz
     from t
     returning id, payload`;
 }
@@ -103,9 +108,8 @@ async function run(
     : await ctx.database.prepared<Record<string, unknown>>(statement);
   const raw = rows[0];
   if (!raw) return undefined;
-  if (!executor) ctx.dispatcher.committed();
   const row = ticketFromRaw(raw);
-  return {
+  const written: Written = {
     row,
     event: {
       id: Number(raw.outboxId),
@@ -121,7 +125,13 @@ async function run(
       occurredAt: new Date(now),
     },
   };
+  if (!executor) ctx.dispatcher.committed([written.event]);
+  return written;
 }
+
+/** Whether the outbox row can be written as dispatched (see outboxInsert); never inside a caller's transaction. */
+const settles = (ctx: ServerContext, executor: Executor | undefined, event: FastEvent) =>
+  !executor && !ctx.dispatcher.wants(event.type);
 
 /**
  * One ticket transition as one statement: update the ticket if it is in one of `from`, free the
@@ -156,7 +166,7 @@ export async function transitionFast(
       where ${input.freeCounter} and branch_id = ${input.branchId}::uuid
         and current_ticket_id = ${input.ticketId}::uuid and exists (select 1 from t)
     ),
-    e as (${outboxInsert(eventId, input.event, now)})
+    e as (${outboxInsert(eventId, input.event, now, settles(ctx, undefined, input.event))})
     select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload"
     from t, e`;
   const written = await run(ctx, undefined, statement, eventId, input.event, now);
@@ -214,7 +224,7 @@ export async function issueFast(
       from s where s.last_sequence <= 99999
       returning *
     ),
-    e as (${outboxInsert(eventId, input.event, now)})
+    e as (${outboxInsert(eventId, input.event, now, settles(ctx, undefined, input.event))})
     select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload"
     from t, e`;
   const written = await run(ctx, undefined, statement, eventId, input.event, now);
@@ -263,7 +273,7 @@ export async function callFast(
       update queue_counters set current_ticket_id = ${input.ticketId}::uuid, updated_at = ${now}::timestamptz
       where id in (select id from k) and exists (select 1 from t)
     ),
-    e as (${outboxInsert(eventId, input.event, now)})
+    e as (${outboxInsert(eventId, input.event, now, settles(ctx, inTx, input.event))})
     select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload" ${notifyIn(inTx)}
     from t, e`;
   return run(ctx, inTx, statement, eventId, input.event, now);

@@ -59,23 +59,32 @@ class DisplayHub {
     return n;
   }
 
-  /** Event ids this node already showed (fast path), so the dispatcher's copy is skipped. */
+  /**
+   * Event ids this node's boards were already shown. An event can arrive more than once: from
+   * the writer on this node (publishLocal), from this node's dispatcher, and from other nodes'
+   * broadcasts (the node that committed it, the node that dispatched it). Only the first counts.
+   */
   private readonly shown = new Set<string>();
 
-  /** The fast path: this node committed the event and shows it at once. */
-  publishLocal(event: StoredEvent): void {
-    if (!event.orgUnitId || !this.boards.has(event.orgUnitId)) return;
-    this.shown.add(event.eventId);
+  private firstSight(eventId: string): boolean {
+    if (this.shown.has(eventId)) return false;
+    this.shown.add(eventId);
     if (this.shown.size > 50_000) {
       const oldest = this.shown.values().next().value;
       if (oldest !== undefined) this.shown.delete(oldest);
     }
-    this.onEvent(event);
+    return true;
+  }
+
+  /** The fast path: this node committed the event and shows it at once. */
+  publishLocal(event: StoredEvent): void {
+    if (!event.orgUnitId || !this.boards.has(event.orgUnitId)) return;
+    if (this.firstSight(event.eventId)) this.onEvent(event);
   }
 
   private onDispatched(event: StoredEvent): void {
-    if (this.shown.delete(event.eventId)) return;
-    this.onEvent(event);
+    if (!event.orgUnitId || !this.boards.has(event.orgUnitId)) return;
+    if (this.firstSight(event.eventId)) this.onEvent(event);
   }
 
   private onEvent(event: StoredEvent): void {
