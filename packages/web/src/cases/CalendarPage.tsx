@@ -38,6 +38,7 @@ import {
   weekdayIndex,
 } from './config-model.ts';
 import { DuePreview, UnitPicker, unitName } from './config-ui.tsx';
+import { hoursOn, hoursText, type WeeklyHours, WorkingHoursCard } from './WorkingHours.tsx';
 
 const KIND_STYLE: Readonly<Record<DayKind, { background: string; color: string }>> = {
   working: { background: '#fff', color: 'rgba(0,0,0,0.88)' },
@@ -142,6 +143,21 @@ function MonthGrid({
                   style={{ fontSize: 12, whiteSpace: 'nowrap', textOverflow: 'ellipsis', overflow: 'hidden' }}
                 >
                   {names.get(date)}
+                </div>
+              )}
+              {(kind === 'working' || kind === 'make_up') && (
+                <div
+                  data-testid={`day-hours-${date}`}
+                  style={{
+                    fontSize: 11,
+                    color: 'rgba(0,0,0,0.45)',
+                    whiteSpace: 'nowrap',
+                    textOverflow: 'ellipsis',
+                    overflow: 'hidden',
+                    fontVariantNumeric: 'tabular-nums',
+                  }}
+                >
+                  {hoursText(hoursOn(calendar, date, WeekdayKeys[weekdayIndex(date)] ?? 'mon'))}
                 </div>
               )}
               {change && (
@@ -421,6 +437,24 @@ export function CalendarPage() {
     setEditDay(undefined);
   };
 
+  const saveHours = async (weeklyHours: WeeklyHours, note: string) => {
+    if (!v) return;
+    const { id: _id, ...cal } = v.effective.calendar;
+    setBusy(true);
+    try {
+      done(
+        await configApi.changeCalendar(
+          unitId,
+          { expectedVersion: v.version, change: { action: 'set', calendar: { ...cal, weeklyHours } }, note },
+          false,
+        ),
+        t('cases.calendars.hours.saved'),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const sourceTag = v && (
     <Tag
       color={
@@ -510,6 +544,15 @@ export function CalendarPage() {
                 {t('cases.calendars.zone', { zone: v.effective.calendar.timeZone })}
                 {canEdit && ` ${t('cases.calendars.clickToEdit')}`}
               </Typography.Paragraph>
+              <div style={{ marginBottom: 16 }}>
+                <WorkingHoursCard
+                  key={`${unitId}@${v.effective.ref}`}
+                  calendar={v.effective.calendar}
+                  canEdit={canEdit}
+                  busy={busy}
+                  onSave={saveHours}
+                />
+              </div>
               <Card size="small" title={t('cases.calendars.yearChart', { year: cursor.year })}>
                 <YearChart calendar={v.effective.calendar} year={cursor.year} />
               </Card>
@@ -652,7 +695,16 @@ export function CalendarPage() {
               {
                 title: t('cases.calendars.changedDays'),
                 render: (_, h) =>
-                  h.own ? (h.changes.changedDays ?? 0) : <Tag>{t('cases.calendars.inheritsAgain')}</Tag>,
+                  h.own ? (
+                    <Space size={4}>
+                      {h.changes.changedDays ?? 0}
+                      {h.changes.weeklyHoursChanged === true && (
+                        <Tag color="blue">{t('cases.calendars.hoursChanged')}</Tag>
+                      )}
+                    </Space>
+                  ) : (
+                    <Tag>{t('cases.calendars.inheritsAgain')}</Tag>
+                  ),
               },
               { title: t('cases.settings.note'), dataIndex: 'note' },
             ]}
