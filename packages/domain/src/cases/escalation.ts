@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { type Role, RolePermissions, ZRole } from '../identity/permissions.ts';
+import { ZRole } from '../identity/permissions.ts';
 import type { TBusinessCalendar } from './calendar.ts';
+import {
+  DEFAULT_ESCALATION_RECIPIENTS,
+  ESCALATION_ROLES,
+  type EscalationLevel,
+  EscalationLevels,
+  EscalationOrgLevels,
+  type EscalationRecipient,
+} from './escalation-recipients.ts';
 import {
   advanceCounted,
   businessSegments,
@@ -10,6 +18,16 @@ import {
   mergePauses,
 } from './sla.ts';
 import { type TAppliedExtension, type TClockDefinition, type TPause, ZPause } from './sla-schema.ts';
+
+export {
+  DEFAULT_ESCALATION_RECIPIENTS,
+  ESCALATION_ROLES,
+  type EscalationLevel,
+  EscalationLevels,
+  type EscalationOrgLevel,
+  EscalationOrgLevels,
+  type EscalationRecipient,
+} from './escalation-recipients.ts';
 
 /**
  * Early warning and escalation. The schedule is a pure function of the clock's stored state,
@@ -28,14 +46,6 @@ import { type TAppliedExtension, type TClockDefinition, type TPause, ZPause } fr
  *   escalation (it cannot revive a breached clock either, see computeClockDue).
  */
 
-export const EscalationLevels = [
-  'assignee',
-  'team_lead',
-  'branch_manager',
-  'head_office_service_centre',
-] as const;
-export type EscalationLevel = (typeof EscalationLevels)[number];
-
 export const ESCALATION_LEVEL_LABELS: Readonly<Record<EscalationLevel, { zh: string; en: string }>> = {
   assignee: { zh: '经办人', en: 'Assignee' },
   team_lead: { zh: '主管', en: 'Team lead' },
@@ -48,14 +58,6 @@ export const ZEscalationStep = z.strictObject({
   afterBreachMinutes: z.number().int().nonnegative(),
 });
 export type TEscalationStep = z.infer<typeof ZEscalationStep>;
-
-/**
- * Where on the case's line a role is looked for: the case's own unit, or the nearest branch,
- * region or head office at or above it. A unit's departments count as the unit (as for
- * compensation authority): "head office" also reaches head office's departments.
- */
-export const EscalationOrgLevels = ['case_unit', 'branch', 'region', 'head_office'] as const;
-export type EscalationOrgLevel = (typeof EscalationOrgLevels)[number];
 
 /** One kind of person an escalation level reaches: the case's assignee, or a role at org levels. */
 export const ZEscalationRecipient = z.discriminatedUnion('kind', [
@@ -78,21 +80,6 @@ export const ZEscalationRecipients = z.strictObject({
   head_office_service_centre: ZRecipientList.optional(),
 });
 export type TEscalationRecipients = z.infer<typeof ZEscalationRecipients>;
-
-const everyLevel: EscalationOrgLevel[] = ['case_unit', 'branch', 'region', 'head_office'];
-
-/**
- * The chain as the engine always ran it: the assignee; the complaint handlers and the branch
- * managers of the case's unit and of every unit above it; the complaint handlers of head office.
- */
-export const DEFAULT_ESCALATION_RECIPIENTS: Readonly<
-  Record<EscalationLevel, readonly TEscalationRecipient[]>
-> = {
-  assignee: [{ kind: 'assignee' }],
-  team_lead: [{ kind: 'role', role: 'complaint_handler', at: everyLevel }],
-  branch_manager: [{ kind: 'role', role: 'branch_manager', at: everyLevel }],
-  head_office_service_centre: [{ kind: 'role', role: 'complaint_handler', at: ['head_office'] }],
-};
 
 export const ZEscalationPolicy = z.strictObject({
   /** Shares of the running time at which to warn, each in (0, 1). */
@@ -122,7 +109,7 @@ export const DEFAULT_ESCALATION_POLICY: TEscalationPolicy = ZEscalationPolicy.pa
 export function levelRecipients(
   policy: Pick<TEscalationPolicy, 'recipients'>,
   level: EscalationLevel,
-): readonly TEscalationRecipient[] {
+): readonly EscalationRecipient[] {
   return policy.recipients?.[level] ?? DEFAULT_ESCALATION_RECIPIENTS[level];
 }
 
@@ -131,11 +118,6 @@ export function withRecipientsFrom(own: TEscalationPolicy, configured: TEscalati
   if (!configured.recipients) return own;
   return { ...own, recipients: { ...configured.recipients, ...own.recipients } };
 }
-
-/** Roles an escalation above the assignee may reach: people who can supervise someone else's case. */
-export const ESCALATION_ROLES: readonly Role[] = (Object.keys(RolePermissions) as Role[]).filter((r) =>
-  RolePermissions[r].includes('case.supervise'),
-);
 
 /** Longest sensible wait after a breach before a step fires: 30 days. */
 export const MAX_ESCALATION_MINUTES = 30 * 24 * 60;

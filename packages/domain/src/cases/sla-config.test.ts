@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RolePermissions, Roles } from '../identity/permissions.ts';
 import {
   authorityForStaff,
   authorityTableIssues,
@@ -12,6 +13,7 @@ import {
 import {
   DEFAULT_ESCALATION_POLICY,
   DEFAULT_ESCALATION_RECIPIENTS,
+  ESCALATION_ROLES,
   escalationPolicyIssues,
   levelRecipients,
   type TEscalationPolicy,
@@ -91,6 +93,12 @@ describe('validation', () => {
     expect(
       paths(escalationPolicyIssues({ ...DEFAULT_ESCALATION_POLICY, warningShares: [0.5, 0.5] })),
     ).toEqual(['warningShares']);
+  });
+
+  it('the roles an escalation may reach are the roles that supervise cases', () => {
+    expect([...ESCALATION_ROLES].sort()).toEqual(
+      Roles.filter((r) => RolePermissions[r].includes('case.supervise')).sort(),
+    );
   });
 
   it('who each level reaches: the default unless configured; nobody twice; above the assignee only supervisors', () => {
