@@ -116,18 +116,21 @@ describe('session cache bookkeeping', () => {
     const cache = sessionCache(ctx);
     const epoch = cache.currentEpoch; // a request starts loading s1 …
     cache.forget('s1'); // … meanwhile this node signs s1 out
-    cache.set('s1', entry(), epoch); // the stale read comes back
-    expect(cache.get('s1')).toBeUndefined();
-    cache.set('s1', entry(), cache.currentEpoch);
-    expect(cache.get('s1')).toBeDefined();
+    cache.set('token1', entry(), epoch); // the stale read comes back
+    expect(cache.get('token1')).toBeUndefined();
+    cache.set('token1', entry(), cache.currentEpoch);
+    expect(cache.get('token1')).toBeDefined();
+    cache.forget('s1');
+    expect(cache.get('token1')).toBeUndefined();
   });
 
   it('forgets every session of a user', () => {
     const cache = sessionCache(ctx);
-    cache.set('s1', entry(), cache.currentEpoch);
-    cache.set('s2', { ...entry(), actor: { ...actor, sessionId: 's2' } }, cache.currentEpoch);
+    cache.set('token1', entry(), cache.currentEpoch);
+    cache.set('token2', { ...entry(), actor: { ...actor, sessionId: 's2' } }, cache.currentEpoch);
+    expect(cache.get('token2')).toBeDefined();
     cache.forgetUser('u1');
-    expect(cache.get('s1')).toBeUndefined();
-    expect(cache.get('s2')).toBeUndefined();
+    expect(cache.get('token1')).toBeUndefined();
+    expect(cache.get('token2')).toBeUndefined();
   });
 });

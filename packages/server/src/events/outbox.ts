@@ -120,6 +120,7 @@ function livePayloads(nodeId: string, events: readonly StoredEvent[]): string[] 
  */
 export class Dispatcher {
   private readonly subscriptions: Subscription[] = [];
+  private readonly wanted = new Map<string, boolean>();
   private readonly live = new Set<(event: StoredEvent) => void>();
   private running = false;
   private wake: (() => void) | undefined;
@@ -152,6 +153,7 @@ export class Dispatcher {
         : (type: string) =>
             types.some((t) => (t.endsWith('.*') ? type.startsWith(t.slice(0, -1)) : t === type));
     this.subscriptions.push({ name, matches, patterns: likePatterns(types), handler });
+    this.wanted.clear();
   }
 
   /** Every durable subscriber's types as one array literal of LIKE patterns. */
@@ -162,7 +164,12 @@ export class Dispatcher {
 
   /** Whether a durable subscriber wants events of this type (else nobody but live listeners does). */
   wants(type: string): boolean {
-    return this.subscriptions.some((s) => s.matches(type));
+    let wanted = this.wanted.get(type);
+    if (wanted === undefined) {
+      wanted = this.subscriptions.some((s) => s.matches(type));
+      this.wanted.set(type, wanted);
+    }
+    return wanted;
   }
 
   /**

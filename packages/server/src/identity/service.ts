@@ -118,18 +118,18 @@ const TOUCH_EVERY_MS = 60_000;
  */
 export async function resolveSession(ctx: ServerContext, token: string): Promise<Actor | undefined> {
   const now = ctx.clock();
-  const id = hashToken(token);
   const cache = sessionCache(ctx);
-  let entry = cache.get(id);
+  let entry = cache.get(token);
   if (entry && entry.expiresAt.getTime() <= now.getTime()) {
     // Looks expired here; another node may have slid it meanwhile: ask the database.
-    cache.forget(id);
+    cache.forget(entry.actor.sessionId);
     entry = undefined;
   }
   if (!entry) {
-    entry = await loadSession(ctx, id, now);
+    entry = await loadSession(ctx, token, now);
     if (!entry) return undefined;
   }
+  const id = entry.actor.sessionId;
   if (now.getTime() - entry.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     const expiresAt = sessionExpiry(entry.createdAt, now);
     // Moved first, so that concurrent requests of this session do not all write.
@@ -140,7 +140,8 @@ export async function resolveSession(ctx: ServerContext, token: string): Promise
   return entry.actor;
 }
 
-async function loadSession(ctx: ServerContext, id: string, now: Date): Promise<CachedSession | undefined> {
+async function loadSession(ctx: ServerContext, token: string, now: Date): Promise<CachedSession | undefined> {
+  const id = hashToken(token);
   const cache = sessionCache(ctx);
   const epoch = cache.currentEpoch;
   const loadedAt = performance.now();
@@ -171,7 +172,7 @@ async function loadSession(ctx: ServerContext, id: string, now: Date): Promise<C
     expiresAt: row.session.expiresAt,
     loadedAt,
   };
-  cache.set(id, entry, epoch);
+  cache.set(token, entry, epoch);
   return entry;
 }
 

@@ -30,7 +30,9 @@ export interface CachedSession {
 }
 
 class SessionCache {
-  private readonly bySession = new Map<string, CachedSession>();
+  /** By the cookie's token itself, so a hit needs no hashing; the session id is in the actor. */
+  private readonly byToken = new Map<string, CachedSession>();
+  private readonly tokenOf = new Map<string, string>();
   private readonly byUser = new Map<string, Set<string>>();
   /**
    * Moves on every forget. A read that started before a forget must not store what it read (it
@@ -42,28 +44,31 @@ class SessionCache {
     return this.epoch;
   }
 
-  get(sessionId: string): CachedSession | undefined {
-    const entry = this.bySession.get(sessionId);
+  get(token: string): CachedSession | undefined {
+    const entry = this.byToken.get(token);
     if (!entry) return undefined;
     if (performance.now() - entry.loadedAt >= SESSION_CACHE_TTL_MS) {
-      this.drop(sessionId);
+      this.drop(entry.actor.sessionId);
       return undefined;
     }
     return entry;
   }
 
-  set(sessionId: string, entry: CachedSession, epochAtLoad: number): void {
+  set(token: string, entry: CachedSession, epochAtLoad: number): void {
     if (epochAtLoad !== this.epoch) return;
-    if (this.bySession.size >= MAX_ENTRIES) this.clear();
-    this.bySession.set(sessionId, entry);
-    let set = this.byUser.get(entry.actor.userId);
+    if (this.byToken.size >= MAX_ENTRIES) this.clear();
+    const { sessionId, userId } = entry.actor;
+    this.byToken.set(token, entry);
+    this.tokenOf.set(sessionId, token);
+    let set = this.byUser.get(userId);
     if (!set) {
       set = new Set();
-      this.byUser.set(entry.actor.userId, set);
+      this.byUser.set(userId, set);
     }
     set.add(sessionId);
   }
 
+  /** Forgets a session by its id (the hash of its token, as stored). */
   forget(sessionId: string): void {
     this.epoch++;
     this.drop(sessionId);
@@ -71,9 +76,12 @@ class SessionCache {
 
   /** Removes an entry that merely aged out (no revocation: loads in flight may still store). */
   private drop(sessionId: string): void {
-    const entry = this.bySession.get(sessionId);
+    const token = this.tokenOf.get(sessionId);
+    if (token === undefined) return;
+    const entry = this.byToken.get(token);
+    this.tokenOf.delete(sessionId);
+    this.byToken.delete(token);
     if (!entry) return;
-    this.bySession.delete(sessionId);
     const set = this.byUser.get(entry.actor.userId);
     set?.delete(sessionId);
     if (set?.size === 0) this.byUser.delete(entry.actor.userId);
@@ -83,13 +91,18 @@ class SessionCache {
     this.epoch++;
     const set = this.byUser.get(userId);
     if (!set) return;
-    for (const id of set) this.bySession.delete(id);
+    for (const sessionId of set) {
+      const token = this.tokenOf.get(sessionId);
+      this.tokenOf.delete(sessionId);
+      if (token !== undefined) this.byToken.delete(token);
+    }
     this.byUser.delete(userId);
   }
 
   clear(): void {
     this.epoch++;
-    this.bySession.clear();
+    this.byToken.clear();
+    this.tokenOf.clear();
     this.byUser.clear();
   }
 }
