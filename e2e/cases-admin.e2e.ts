@@ -171,13 +171,24 @@ describe('case engine administration in Chromium', () => {
       .locator('input[data-testid="step-hours-2"], [data-testid="step-hours-2"] input')
       .first()
       .fill('8');
+    // The branch-manager level reaches the region's branch manager only.
+    expect(await page.getByTestId('recipients-custom-branch_manager').count()).toBe(0);
+    const orgLevels = page.getByTestId('recipients-branch_manager-0-at');
+    for (const level of ['案件所属机构', '所属支行', '总行']) {
+      await orgLevels
+        .locator('.ant-select-selection-item', { hasText: level })
+        .locator('.ant-select-selection-item-remove')
+        .click();
+    }
+    await page.getByTestId('recipients-custom-branch_manager').waitFor();
+    await shot(page, '05b-settings-recipients');
     await page.getByTestId('settings-note').fill('总行客服中心提前介入');
     await page.getByTestId('settings-save').click();
     await expect.poll(() => page.getByTestId('settings-version').textContent()).toMatch(/1/);
     expect(await page.getByTestId('settings-issues').count()).toBe(0);
     const view = await apiAs<{
       version: number;
-      effective: { escalation: { steps: { afterBreachMinutes: number }[] } };
+      effective: { escalation: { steps: { afterBreachMinutes: number }[]; recipients?: unknown } };
     }>(
       'admin',
       'GET',
@@ -185,6 +196,9 @@ describe('case engine administration in Chromium', () => {
     );
     expect(view.version).toBe(1);
     expect(view.effective.escalation.steps.map((s) => s.afterBreachMinutes)).toEqual([0, 240, 480]);
+    expect(view.effective.escalation.recipients).toEqual({
+      branch_manager: [{ kind: 'role', role: 'branch_manager', at: ['region'] }],
+    });
     await page.getByTestId('tab-authority').click();
     await page.getByTestId('authority-table').waitFor();
     await shot(page, '06-settings-authority');

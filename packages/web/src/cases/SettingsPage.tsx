@@ -59,6 +59,7 @@ import {
   yuan,
 } from './config-model.ts';
 import { DuePreview, UnitPicker, unitName } from './config-ui.tsx';
+import { EscalationRecipientsEditor } from './EscalationRecipients.tsx';
 
 type Tier = TAuthorityTable['tiers'][number];
 const BUILT_IN_PRESETS = ['cn-nfra-2020', 'uk-fca-disp', 'us-cfpb'];
@@ -83,6 +84,9 @@ const RULES = new Set([
   'rule_uncovered',
   'clock_ref',
   'section_locked',
+  'recipient_duplicate',
+  'org_level_duplicate',
+  'recipient_role',
 ]);
 
 /** The server's issue in the user's language when it names the rule; its English message otherwise. */
@@ -101,6 +105,8 @@ function useIssueText(): (issue: FieldIssue) => string {
         params[key] = t(`cases.settings.authorityLevel.${v as 'any'}`);
       else if (key === 'escalationLevel' || key === 'escalationLevelBefore')
         params[key] = t(`cases.level.${v as 'assignee'}`);
+      else if (key === 'recipient')
+        params[key] = v === 'assignee' ? t('cases.settings.assigneeWho') : t(`role.${v as 'teller'}`);
       else if (key === 'limit' || key === 'limitBelow' || key === 'ceiling') params[key] = money(value);
       else if (key === 'mode') params[key] = t(`cases.settings.modeName.${v as 'hours'}`);
       else if (key === 'caseType') params[key] = t(`cases.type.${v as 'complaint'}`);
@@ -560,6 +566,7 @@ function EscalationEditor({
           {t('cases.settings.addStep')}
         </Button>
       )}
+      <EscalationRecipientsEditor policy={policy} editable={editable} onChange={onChange} />
     </Space>
   );
 }
