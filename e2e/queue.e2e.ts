@@ -1,67 +1,39 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+import { type Harness, signIn, startHarness } from './harness.ts';
+import {
+  type ApiClient,
+  apiAs,
+  beijingNoonClock,
+  drawTicket,
+  eventually,
+  openDropdown,
+  screenshots,
+  text,
+  unitId,
+} from './helpers.ts';
 
 // Issue #3's "done when": kiosk → display → teller → display call-out → status page → finish → KPIs.
 let harness: Harness;
-let adminCookie: string | undefined;
-const SHOTS = process.env.QUEUE_SCREENSHOTS;
-
-async function adminGet<T>(path: string): Promise<T> {
-  if (!adminCookie) {
-    const r = await harness.app.fastify.inject({
-      method: 'POST',
-      url: '/api/v1/auth/sign-in',
-      payload: { username: 'admin', password: DEMO_PASSWORD },
-    });
-    adminCookie = r.cookies.find((c) => c.name === 'sl_session')?.value;
-    if (!adminCookie) throw new Error(`admin sign-in failed: ${r.body}`);
-  }
-  const response = await harness.app.fastify.inject({
-    method: 'GET',
-    url: `/api/v1${path}`,
-    cookies: { sl_session: adminCookie },
-  });
-  if (response.statusCode !== 200)
-    throw new Error(`GET ${path} answered ${response.statusCode}: ${response.body}`);
-  return response.json() as T;
-}
+let admin: ApiClient;
+const shot = screenshots(process.env.QUEUE_SCREENSHOTS);
 
 interface TicketRow {
   id: string;
   number: string;
+  serviceCode: string;
   status: string;
   counterId: string | null;
 }
 
-async function branchId(code: string): Promise<string> {
-  const units = await adminGet<{ id: string; code: string }[]>('/org-units');
-  const unit = units.find((u) => u.code === code);
-  if (!unit) throw new Error(`no unit ${code}`);
-  return unit.id;
+interface LobbyOverview {
+  waitingTotal: number;
+  services: { code: string; waiting: number }[];
+  counters: { id: string; number: number; skills: string[] }[];
 }
-
-function eventually<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 10_000, interval: 100 });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
-
-const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
 
 beforeAll(async () => {
-  // The server runs in real time but at noon in Beijing of today's (UTC) date: a run in the
-  // evening UTC would otherwise cross the branch's midnight and start a new business day mid-test.
-  const realNow = Date.now();
-  const offset = Date.parse(`${new Date(realNow).toISOString().slice(0, 10)}T04:00:00Z`) - realNow;
-  harness = await startHarness({ clock: () => new Date(Date.now() + offset) });
+  harness = await startHarness({ clock: beijingNoonClock() });
+  admin = apiAs(harness.app, 'admin');
 });
 
 afterAll(async () => {
@@ -70,7 +42,7 @@ afterAll(async () => {
 
 describe('branch queue journey in Chromium', () => {
   it('kiosk issues A001, the board shows it, the teller calls it, the board announces counter 3, the status page follows, finish counts in the KPIs', async () => {
-    const branch = await branchId('BJ-CY');
+    const branch = await unitId(admin, 'BJ-CY');
 
     // The display board, public, with voice turned on by a click (a real user gesture).
     const board = (await harness.newPage()).page;
@@ -154,7 +126,7 @@ describe('branch queue journey in Chromium', () => {
     await teller.getByTestId('dialog-ok').click();
     await teller.getByTestId('current-number').waitFor({ state: 'detached' });
     await eventually(() => text(teller, 'figure-served')).toContain('1');
-    const served = await adminGet<TicketRow[]>(`/branches/${branch}/tickets?status=served`);
+    const served = await admin<TicketRow[]>('GET', `/branches/${branch}/tickets?status=served`);
     expect(served.map((t) => t.number)).toEqual(['A001']);
     await eventually(() => text(kiosk, 'status-headline')).toBe('业务已办结，感谢您的光临');
 
@@ -169,7 +141,7 @@ describe('branch queue journey in Chromium', () => {
   });
 
   it('a kiosk retry after a timeout reuses its Idempotency-Key: one ticket, not two', async () => {
-    const branch = await branchId('BJ-HD');
+    const branch = await unitId(admin, 'BJ-HD');
     const kiosk = (await harness.newPage()).page;
     const keys: string[] = [];
     let first = true;
@@ -190,7 +162,7 @@ describe('branch queue journey in Chromium', () => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
-    const tickets = await adminGet<TicketRow[]>(`/branches/${branch}/tickets?status=waiting`);
+    const tickets = await admin<TicketRow[]>('GET', `/branches/${branch}/tickets?status=waiting`);
     expect(tickets.map((t) => t.number)).toEqual(['B001']);
 
     // A new customer is a new attempt with a new key.
@@ -202,43 +174,55 @@ describe('branch queue journey in Chromium', () => {
   });
 
   it('the lobby manager sees waiting counts and counters, edits a counter’s skills and adds a triage note', async () => {
-    const branch = await branchId('BJ-CY');
+    const branch = await unitId(admin, 'BJ-CY');
+    // A retried attempt starts from the seeded skills of counter 2 again (the failed attempt may
+    // have added the wealth skill) and reads the number the kiosk issues, not a fresh V001.
+    const counter2Id = (await admin<LobbyOverview>('GET', `/branches/${branch}/queue`)).counters.find(
+      (c) => c.number === 2,
+    )?.id as string;
+    const lobbyApi = apiAs(harness.app, 'bj-cy.lobby');
+    await lobbyApi('PUT', `/branches/${branch}/counters/${counter2Id}/skills`, {
+      skills: ['cash', 'personal'],
+    });
+
     const kiosk = (await harness.newPage()).page;
-    await kiosk.goto(`/kiosk/${branch}`);
-    await kiosk.getByTestId('kiosk-priority').click();
-    await kiosk.getByTestId('kiosk-service-wealth').click();
-    expect(await text(kiosk, 'kiosk-number')).toBe('V001');
+    const ticket = await drawTicket(kiosk, branch, 'wealth', { priority: true });
+    expect(ticket.number).toMatch(/^V\d{3}$/);
+    const waiting = await admin<LobbyOverview>('GET', `/branches/${branch}/queue`);
+    const waitingWealth = waiting.services.find((s) => s.code === 'wealth')?.waiting ?? 0;
+    expect(waitingWealth).toBeGreaterThanOrEqual(1);
 
     const lobby = (await harness.newPage()).page;
     await signIn(lobby, 'bj-cy.lobby');
     await lobby.getByTestId('user-menu').waitFor();
     await lobby.getByRole('link', { name: '大堂管理' }).click();
     const wealth = lobby.locator('[data-testid="lobby-services"] tbody tr', { hasText: '贵宾理财' });
-    await eventually(async () => (await wealth.locator('td').nth(1).textContent()) ?? '').toBe('1');
-    await eventually(() => text(lobby, 'lobby-waiting-total')).toContain('1');
+    await eventually(async () => (await wealth.locator('td').nth(1).textContent()) ?? '').toBe(
+      String(waitingWealth),
+    );
+    await eventually(() => text(lobby, 'lobby-waiting-total')).toContain(String(waiting.waitingTotal));
 
     await lobby.getByTestId('edit-skills-2').click();
     const skillsModal = lobby.locator('.ant-modal:visible');
     await skillsModal.getByTestId('skills-select').click();
-    await lobby
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '贵宾理财' })
-      .click();
+    // Wait for the dropdown to finish opening: a click during its motion can be lost under load.
+    await openDropdown(lobby).locator('.ant-select-item-option', { hasText: '贵宾理财' }).click();
     // The chosen skill shows as a tag in the dialog before it is saved (the dropdown lives outside it).
     await eventually(async () => (await skillsModal.textContent()) ?? '').toContain('贵宾理财');
     await skillsModal.locator('.ant-modal-title').click(); // closes the dropdown without closing the dialog
     await lobby.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
     await skillsModal.locator('.ant-btn-primary').click();
+    // The dialog has gone (not only closing) before the next one opens: two would match below.
+    await eventually(() => lobby.locator('.ant-modal:visible').count()).toBe(0);
     const counter2 = lobby.locator('[data-testid="lobby-counters"] tbody tr', { hasText: '2 号窗口' });
     await eventually(async () => (await counter2.textContent()) ?? '').toContain('贵宾理财');
-    const overview = await adminGet<{ counters: { number: number; skills: string[] }[] }>(
-      `/branches/${branch}/queue`,
-    );
+    const overview = await admin<LobbyOverview>('GET', `/branches/${branch}/queue`);
     expect(overview.counters.find((c) => c.number === 2)?.skills).toEqual(['cash', 'personal', 'wealth']);
 
-    await lobby.getByTestId('triage-V001').click();
+    await lobby.getByTestId(`triage-${ticket.number}`).click();
     await lobby.locator('.ant-modal:visible textarea').fill('理财赎回，表单已填写');
     await lobby.locator('.ant-modal:visible .ant-btn-primary').click();
-    const row = lobby.locator('[data-testid="lobby-tickets"] tbody tr', { hasText: 'V001' });
+    const row = lobby.locator('[data-testid="lobby-tickets"] tbody tr', { hasText: ticket.number });
     await eventually(async () => (await row.textContent()) ?? '').toContain('理财赎回，表单已填写');
     await shot(lobby, 'q08-lobby');
   });
