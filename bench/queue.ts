@@ -9,11 +9,18 @@
  *   and a floor route registered through buildApp's `extraRoutes`: it inserts one row and reads it
  *   back — the cheapest useful request of the same framework, pool and database.
  * - Drives it over keep-alive HTTP from this process with BENCH_CONCURRENCY requests in flight:
- *   first the floor, then the queue. A queue worker walks its branches in turn and plays one
- *   customer per visit: issue (kiosk, Idempotency-Key, X-Forwarded-For of the branch) → status
+ *   the floor and the queue in BENCH_ROUNDS alternating segments (BENCH_SECONDS each in total,
+ *   after BENCH_WARMUP_SECONDS of each), so that both meet the same load from other jobs on a
+ *   shared machine and their ratio measures the code. A queue worker walks its branches in turn
+ *   and plays one customer per visit: issue (kiosk, Idempotency-Key, X-Forwarded-For of the branch) → status
  *   read → call next → status read → start → finish: 6 operations, 4 of them state changes.
  * - Display boards of BENCH_DISPLAYS branches listen on the SSE stream; call_to_display is the
  *   time from sending "call next" to the board receiving that ticket's `call` event.
+ * - Per phase it also reports the CPU time per operation of the server process, its database
+ *   backends and this client (from /proc when the database runs on this machine), the statements
+ *   per operation and the server's event-loop delay: cpu_ratio_to_floor compares cost, not speed.
+ *   BENCH_CPU_PROF=<dir> profiles the server; BENCH_TRACE_STATEMENTS / BENCH_LOG_STATEMENTS=true
+ *   count its statements or have PostgreSQL log their durations.
  *
  * Details go to stderr; stdout gets ONE JSON line.
  */
@@ -39,8 +46,12 @@ const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+/** The floor and the queue run in this many alternating segments (SECONDS each in total). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const DISPLAYS = Number(process.env.BENCH_DISPLAYS ?? 16);
 const POOL = Number(process.env.BENCH_DB_POOL ?? 20);
+/** The server's LOG_LEVEL ('info' logs every request, as a default production server does). */
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'silent';
 /** BENCH_DISPATCHER=false measures without the outbox dispatcher (boards then use the local fast path only). */
 const DISPATCHER = process.env.BENCH_DISPATCHER !== 'false';
 
@@ -86,7 +97,7 @@ async function serve(url: string): Promise<void> {
     return query.apply(this, args);
   } as typeof pg.Client.prototype.query;
   const database = await openDatabase({ url, poolMax: POOL });
-  const config = { ...loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false' }), dbPoolMax: POOL };
+  const config = { ...loadConfig({ LOG_LEVEL: LOG_LEVEL, SEED_DEMO: 'false' }), dbPoolMax: POOL };
   const app = await buildApp({
     database,
     config,
@@ -319,58 +330,79 @@ interface PhaseResult {
   readonly cpu: CpuPerOp | undefined;
 }
 
-async function runPhase(
-  name: string,
-  recorder: Recorder,
-  cpu: () => Promise<CpuSample | undefined>,
-  worker: (w: number, running: () => boolean) => Promise<void>,
-): Promise<PhaseResult> {
-  let running = true;
-  const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w, () => running));
-  await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
-  const cpu0 = await cpu();
-  recorder.recording = true;
-  const start = performance.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  recorder.recording = false;
-  const elapsed = (performance.now() - start) / 1000;
-  const cpu1 = await cpu();
-  running = false;
-  await Promise.all(workers);
-  const sorted = [...recorder.latencies].sort((a, b) => a - b);
-  const n = Math.max(1, sorted.length);
-  const perOp =
-    cpu0 && cpu1
+type Worker = (w: number, running: () => boolean) => Promise<void>;
+
+/**
+ * One kind of load (the floor or the queue), measured in segments that alternate with the other
+ * kind's, so both see the same machine: on a shared machine the load of other jobs moves within
+ * seconds, and a ratio of two phases taken one after the other measured that as much as the code.
+ */
+class Phase {
+  private elapsedS = 0;
+  private readonly cpuSum = { statements: 0, server: 0, database: 0, client: 0 };
+  private cpuKnown = true;
+
+  constructor(
+    readonly name: string,
+    readonly recorder: Recorder,
+    private readonly cpu: () => Promise<CpuSample | undefined>,
+    private readonly worker: Worker,
+  ) {}
+
+  /** Runs the workers for `warmupS` unrecorded, then `seconds` recorded, then stops them. */
+  async segment(seconds: number, warmupS: number): Promise<void> {
+    let running = true;
+    const workers = Array.from({ length: CONCURRENCY }, (_, w) => this.worker(w, () => running));
+    if (warmupS > 0) await new Promise((r) => setTimeout(r, warmupS * 1000));
+    const cpu0 = await this.cpu();
+    this.recorder.recording = true;
+    const start = performance.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    this.recorder.recording = false;
+    this.elapsedS += (performance.now() - start) / 1000;
+    const cpu1 = await this.cpu();
+    running = false;
+    await Promise.all(workers);
+    if (cpu0 && cpu1) {
+      this.cpuSum.statements += cpu1.statements - cpu0.statements;
+      this.cpuSum.server += cpu1.server - cpu0.server;
+      this.cpuSum.database += cpu1.database - cpu0.database;
+      this.cpuSum.client += cpu1.client - cpu0.client;
+    } else {
+      this.cpuKnown = false;
+    }
+  }
+
+  result(): PhaseResult {
+    const sorted = [...this.recorder.latencies].sort((a, b) => a - b);
+    const n = Math.max(1, sorted.length);
+    const c = this.cpuSum;
+    const perOp = this.cpuKnown
       ? {
-          statements: round((cpu1.statements - cpu0.statements) / n, 2),
-          server: round((cpu1.server - cpu0.server) / n, 3),
-          database: round((cpu1.database - cpu0.database) / n, 3),
-          client: round((cpu1.client - cpu0.client) / n, 3),
-          total: round(
-            (cpu1.server - cpu0.server + cpu1.database - cpu0.database + cpu1.client - cpu0.client) / n,
-            3,
-          ),
+          statements: round(c.statements / n, 2),
+          server: round(c.server / n, 3),
+          database: round(c.database / n, 3),
+          client: round(c.client / n, 3),
+          total: round((c.server + c.database + c.client) / n, 3),
         }
       : undefined;
-  const result = {
-    opsPerS: sorted.length / elapsed,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
-    cpu: perOp,
-  };
-  const machine =
-    cpu0 && cpu1
-      ? ` (server ${round(((cpu1.server - cpu0.server) / (elapsed * 1000)) * 100, 0)}% of a core)`
-      : '';
-  log(
-    `${name}: ${sorted.length} ops in ${round(elapsed, 1)} s = ${round(result.opsPerS, 0)} ops/s, p50 ${round(result.p50)} ms, p99 ${round(result.p99)} ms, errors ${recorder.errors}${recorder.firstError ? ` (first: ${recorder.firstError})` : ''}`,
-  );
-  if (perOp) {
+    const result = {
+      opsPerS: sorted.length / this.elapsedS,
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      cpu: perOp,
+    };
+    const r = this.recorder;
     log(
-      `${name}: per op: ${perOp.statements} database statements; CPU ms: server ${perOp.server}, database ${perOp.database}, client ${perOp.client}, total ${perOp.total}${machine}`,
+      `${this.name}: ${sorted.length} ops in ${round(this.elapsedS, 1)} s = ${round(result.opsPerS, 0)} ops/s, p50 ${round(result.p50)} ms, p99 ${round(result.p99)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ''}`,
     );
+    if (perOp) {
+      log(
+        `${this.name}: per op: ${perOp.statements} database statements; CPU ms: server ${perOp.server}, database ${perOp.database}, client ${perOp.client}, total ${perOp.total} (server ${round((c.server / (this.elapsedS * 1000)) * 100, 0)}% of a core)`,
+      );
+    }
+    return result;
   }
-  return result;
 }
 
 /** utime + stime of a process in ms from /proc (Linux, database on this machine), or undefined. */
@@ -447,7 +479,8 @@ async function main(): Promise<void> {
     process.execPath,
     [...process.execArgv, ...profile, fileURLToPath(import.meta.url), '--serve', url],
     {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // With BENCH_LOG_LEVEL the server logs as in production, to /dev/null (stdout stays one JSON line).
+      stdio: ['ignore', LOG_LEVEL === 'silent' ? 'inherit' : 'ignore', 'inherit', 'ipc'],
     },
   );
   const port = await new Promise<number>((resolve, reject) => {
@@ -519,7 +552,7 @@ async function main(): Promise<void> {
   try {
     // Floor: same framework, same pool, one insert and one select per request.
     const floorRec = new Recorder();
-    const floor = await runPhase('floor', floorRec, cpu, async (w, running) => {
+    const floorPhase = new Phase('floor', floorRec, cpu, async (w, running) => {
       while (running()) {
         await floorRec.time(() => client.request('POST', '/api/v1/bench/floor', { payload: `w${w}` }), [200]);
       }
@@ -548,7 +581,7 @@ async function main(): Promise<void> {
     const rec = new Recorder();
     let customers = 0;
     const services = ['cash', 'personal', 'corporate', 'wealth'];
-    const queue = await runPhase('queue', rec, cpu, async (w, running) => {
+    const queuePhase = new Phase('queue', rec, cpu, async (w, running) => {
       const mine = branches.filter((_, i) => i % CONCURRENCY === w);
       let k = 0;
       while (running()) {
@@ -600,6 +633,14 @@ async function main(): Promise<void> {
         if (rec.recording) customers++;
       }
     });
+    // Warm both up, then alternate ROUNDS segments of each; figures add up over the segments.
+    const segment = SECONDS / ROUNDS;
+    for (let r = 0; r < ROUNDS; r++) {
+      await floorPhase.segment(segment, r === 0 ? WARMUP_SECONDS : 0.5);
+      await queuePhase.segment(segment, r === 0 ? WARMUP_SECONDS : 0.5);
+    }
+    const floor = floorPhase.result();
+    const queue = queuePhase.result();
     for (const [opName, list] of rec.byName) {
       const sorted = [...list].sort((a, b) => a - b);
       log(
