@@ -132,6 +132,7 @@ export class Dispatcher {
   private notifyTimer: NodeJS.Timeout | undefined;
   /** Tells this node's broadcasts from other nodes' (each node skips its own). */
   private readonly nodeId = newId();
+  private readonly ownPrefix = `{"n":${JSON.stringify(this.nodeId)},`;
   private unlistenLive: (() => Promise<void>) | undefined;
   private outgoing: StoredEvent[] = [];
   private liveTimer: NodeJS.Timeout | undefined;
@@ -231,6 +232,8 @@ export class Dispatcher {
   }
 
   private onLive(payload: string): void {
+    // This node hears its own broadcasts too: skip them before parsing.
+    if (payload.startsWith(this.ownPrefix)) return;
     let message: { n: string; e: (Omit<StoredEvent, 'occurredAt'> & { occurredAt: string })[] };
     try {
       message = JSON.parse(payload);
