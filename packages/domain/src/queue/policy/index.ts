@@ -1,4 +1,4 @@
+export * from './branch-policy.ts';
 export * from './config.ts';
 export * from './people-ahead.ts';
 export * from './pick-next.ts';
-export * from './branch-policy.ts';
