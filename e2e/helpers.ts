@@ -156,21 +156,24 @@ export function row(page: Page, table: string, text: string): Locator {
   return page.locator(`[data-testid="${table}"] tbody tr.ant-table-row`, { hasText: text });
 }
 
+const SETTLED_DROPDOWN =
+  '.ant-select-dropdown:visible:not([class*="-appear"]):not([class*="-enter"]):not([class*="-leave"])';
+
 /**
  * The open select dropdown once its opening motion has ended. A click during antd's slide-up
  * motion can be lost under load: the option shows hovered but is not chosen (reproduced with the
- * CPU throttled tenfold).
+ * CPU throttled tenfold). A closing dropdown (leave motion) does not count either.
  */
 export function openDropdown(page: Page): Locator {
-  return page.locator('.ant-select-dropdown:visible:not([class*="-appear"]):not([class*="-enter"])').first();
+  return page.locator(SETTLED_DROPDOWN).last();
 }
 
-/** Clicks the option (or tree node) with this text in the open dropdown, once it has finished opening. */
+/** Clicks the option (or tree node) with this text in an open dropdown, once it has finished opening. */
 export async function chooseOption(page: Page, text: string | RegExp): Promise<void> {
-  const dropdown = openDropdown(page);
-  await dropdown.waitFor();
-  await dropdown
-    .locator('.ant-select-item-option, .ant-select-tree-node-content-wrapper', { hasText: text })
+  await page
+    .locator(`${SETTLED_DROPDOWN} :is(.ant-select-item-option, .ant-select-tree-node-content-wrapper)`, {
+      hasText: text,
+    })
     .first()
     .click();
 }

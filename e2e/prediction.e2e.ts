@@ -1,68 +1,26 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+import { type Harness, signIn, startHarness } from './harness.ts';
+import {
+  apiAs,
+  attr,
+  beijingNoonClock,
+  callApi,
+  drawTicket,
+  eventually,
+  screenshots,
+  text,
+  unitId,
+} from './helpers.ts';
 
 // Issue #4's "done when": the kiosk ticket and the status page show a predicted wait with its
 // interval — here from a model the branch learned from its imported queue history.
 let harness: Harness;
-const SHOTS = process.env.QUEUE_SCREENSHOTS;
+const shot = screenshots(process.env.QUEUE_SCREENSHOTS);
 const SAMPLE =
   process.env.SERVICELOOP_SAMPLE_CSV ??
   new URL('../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
-
-interface Session {
-  readonly cookie: string;
-  readonly csrf: string;
-}
-
-async function signInApi(username: string): Promise<Session> {
-  const r = await harness.app.fastify.inject({
-    method: 'POST',
-    url: '/api/v1/auth/sign-in',
-    payload: { username, password: DEMO_PASSWORD },
-  });
-  const cookie = r.cookies.find((c) => c.name === 'sl_session')?.value;
-  if (!cookie) throw new Error(`sign-in as ${username} failed: ${r.body}`);
-  return { cookie, csrf: (r.json() as { csrfToken: string }).csrfToken };
-}
-
-async function api<T>(
-  session: Session | null,
-  method: 'GET' | 'POST',
-  url: string,
-  payload?: unknown,
-  contentType?: string,
-): Promise<T> {
-  const r = await harness.app.fastify.inject({
-    method,
-    url: `/api/v1${url}`,
-    ...(session ? { cookies: { sl_session: session.cookie } } : {}),
-    headers: {
-      ...(session && method !== 'GET' ? { 'x-csrf-token': session.csrf } : {}),
-      ...(contentType ? { 'content-type': contentType } : {}),
-    },
-    ...(payload === undefined ? {} : { payload: payload as string }),
-  });
-  if (r.statusCode >= 300) throw new Error(`${method} ${url} answered ${r.statusCode}: ${r.body}`);
-  return r.json() as T;
-}
-
-function eventually<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 15_000, interval: 200 });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
-
-const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent()) ?? '';
-const attr = async (page: Page, testId: string, name: string) =>
-  (await page.getByTestId(testId).getAttribute(name)) ?? '';
 
 /** Point ≥ lower, ≤ upper, upper > lower, all from the data attributes of a WaitEstimateView. */
 async function interval(page: Page, testId: string) {
@@ -79,9 +37,7 @@ async function interval(page: Page, testId: string) {
 
 beforeAll(async () => {
   // Real time, but at noon in Beijing of today's date (no business-day change mid-test).
-  const realNow = Date.now();
-  const offset = Date.parse(`${new Date(realNow).toISOString().slice(0, 10)}T04:00:00Z`) - realNow;
-  harness = await startHarness({ clock: () => new Date(Date.now() + offset) });
+  harness = await startHarness({ clock: beijingNoonClock() });
 });
 
 afterAll(async () => {
@@ -90,17 +46,14 @@ afterAll(async () => {
 
 describe('predicted wait in Chromium', () => {
   it('the kiosk ticket and the status page show the learned prediction with its interval, and it moves with the queue', async () => {
-    const admin = await signInApi('admin');
-    const units = await api<{ id: string; code: string }[]>(admin, 'GET', '/org-units');
-    const branch = units.find((u) => u.code === 'SH-PD')?.id as string;
+    const branch = await unitId(apiAs(harness.app, 'admin'), 'SH-PD');
 
     // Three days of real queue history, imported as the branch manager would.
-    const manager = await signInApi('sh-pd.manager');
+    const manager = apiAs(harness.app, 'sh-pd.manager');
     const [header, ...rows] = readFileSync(SAMPLE, 'utf8').trim().split('\n');
     const days = new Set(['2010-08-01', '2010-08-02', '2010-08-03']);
     const csv = [header, ...rows.filter((r) => days.has(r.split(',')[4]?.slice(0, 10) ?? ''))].join('\n');
-    const job = await api<{ id: string }>(
-      manager,
+    const job = await manager<{ id: string }>(
       'POST',
       `/branches/${branch}/visit-imports?dryRun=false`,
       csv,
@@ -108,35 +61,32 @@ describe('predicted wait in Chromium', () => {
     );
     await eventually(
       async () =>
-        (await api<{ status: string }>(manager, 'GET', `/branches/${branch}/visit-imports/${job.id}`)).status,
+        (await manager<{ status: string }>('GET', `/branches/${branch}/visit-imports/${job.id}`)).status,
     ).toBe('imported');
 
     // Two counters open, three customers already waiting.
-    const teller = await signInApi('sh-pd.teller1');
-    const overview = await api<{
+    const teller = apiAs(harness.app, 'sh-pd.teller1');
+    const overview = await teller<{
       counters: { id: string; number: number; currentTicketId: string | null }[];
-    }>(teller, 'GET', `/branches/${branch}/queue`);
+    }>('GET', `/branches/${branch}/queue`);
     const counterId = (n: number) => overview.counters.find((c) => c.number === n)?.id as string;
     for (const n of [1, 2]) {
-      await api(teller, 'POST', `/branches/${branch}/counters/${counterId(n)}/open`, {});
+      await teller('POST', `/branches/${branch}/counters/${counterId(n)}/open`, {});
       // A retried attempt finds the customers the failed one called still at the counters.
       const current = overview.counters.find((c) => c.number === n)?.currentTicketId;
-      if (current) await api(teller, 'POST', `/branches/${branch}/tickets/${current}/no-show`, {});
+      if (current) await teller('POST', `/branches/${branch}/tickets/${current}/no-show`, {});
     }
     for (let i = 0; i < 3; i++)
-      await api(null, 'POST', `/branches/${branch}/tickets`, { serviceCode: 'cash' });
+      await callApi(harness.app, null, 'POST', `/branches/${branch}/tickets`, { serviceCode: 'cash' });
     // Everyone waiting is an ordinary cash customer the next one queues behind (3 on a first
     // attempt; a retried attempt also finds those the failed one left).
-    const ahead = (await api<{ waitingTotal: number }>(teller, 'GET', `/branches/${branch}/queue`))
-      .waitingTotal;
+    const ahead = (await teller<{ waitingTotal: number }>('GET', `/branches/${branch}/queue`)).waitingTotal;
     expect(ahead).toBeGreaterThanOrEqual(3);
 
     // The kiosk: a cash ticket, behind them.
     const kiosk = (await harness.newPage()).page;
-    await kiosk.goto(`/kiosk/${branch}`);
-    await kiosk.getByTestId('kiosk-service-cash').click();
-    await kiosk.getByTestId('kiosk-ticket').waitFor();
-    expect(await text(kiosk, 'kiosk-number')).toMatch(/^A\d{3}$/);
+    const ticket = await drawTicket(kiosk, branch, 'cash');
+    expect(ticket.number).toMatch(/^A\d{3}$/);
     expect(await text(kiosk, 'kiosk-ahead')).toBe(`前面还有 ${ahead} 人`);
     expect(await text(kiosk, 'kiosk-estimate')).toMatch(/^预计等候: 约 \d+ 分钟（\d+–\d+ 分钟）$/);
     expect(await attr(kiosk, 'kiosk-estimate-value', 'data-method')).toBe('serviceloop');
@@ -144,12 +94,11 @@ describe('predicted wait in Chromium', () => {
     expect(await text(kiosk, 'kiosk-estimate-interval')).toMatch(/^八成顾客在 \d+–\d+ 分钟内被叫号$/);
     expect(await text(kiosk, 'kiosk-estimate-basis')).toContain('依据本网点历史排队数据预测');
     await shot(kiosk, 'p01-kiosk-ticket-prediction');
-    const ticketId = (await kiosk.getByTestId('kiosk-ticket').getAttribute('data-ticket-id')) as string;
 
     // The status page behind the QR code, on a phone.
     const phone = (await harness.newPage()).page;
     await phone.setViewportSize({ width: 390, height: 760 });
-    await phone.goto(`/ticket/${ticketId}`);
+    await phone.goto(`/ticket/${ticket.id}`);
     await eventually(() => text(phone, 'status-ahead')).toBe(`${ahead} 人`);
     expect(await text(phone, 'status-estimate')).toMatch(/^约 \d+ 分钟（\d+–\d+ 分钟）$/);
     expect(await attr(phone, 'status-estimate-value', 'data-method')).toBe('serviceloop');
@@ -160,7 +109,7 @@ describe('predicted wait in Chromium', () => {
 
     // Two customers are called: the page follows by itself, fewer ahead, a shorter wait.
     for (const n of [1, 2])
-      await api(teller, 'POST', `/branches/${branch}/counters/${counterId(n)}/call-next`, {});
+      await teller('POST', `/branches/${branch}/counters/${counterId(n)}/call-next`, {});
     await eventually(() => text(phone, 'status-ahead')).toBe(`${ahead - 2} 人`);
     await eventually(async () =>
       Number(await attr(phone, 'status-estimate-value', 'data-point-seconds')),

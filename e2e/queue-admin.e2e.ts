@@ -1,76 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+import { type Harness, signIn, startHarness } from './harness.ts';
+import { type ApiClient, apiAs, beijingNoonClock, eventually, screenshots, unitId } from './helpers.ts';
 
 // Issue #3, the branch's back office: a branch manager edits a service's target wait, a lobby
 // manager posts a notice that the display board shows at once (and takes it down), a manager
 // imports a small history file with one bad row and reads the report, and the KPI page shows
 // the server's figures.
 let harness: Harness;
-let adminCookie: string | undefined;
-const SHOTS = process.env.QUEUE_SCREENSHOTS;
-
-async function adminGet<T>(path: string): Promise<T> {
-  if (!adminCookie) {
-    const r = await harness.app.fastify.inject({
-      method: 'POST',
-      url: '/api/v1/auth/sign-in',
-      payload: { username: 'admin', password: DEMO_PASSWORD },
-    });
-    adminCookie = r.cookies.find((c) => c.name === 'sl_session')?.value;
-    if (!adminCookie) throw new Error(`admin sign-in failed: ${r.body}`);
-  }
-  const response = await harness.app.fastify.inject({
-    method: 'GET',
-    url: `/api/v1${path}`,
-    cookies: { sl_session: adminCookie },
-  });
-  if (response.statusCode !== 200)
-    throw new Error(`GET ${path} answered ${response.statusCode}: ${response.body}`);
-  return response.json() as T;
-}
-
-/** A signed-in API client for one demo user (cookie + CSRF token), through inject. */
-async function apiAs(username: string) {
-  const r = await harness.app.fastify.inject({
-    method: 'POST',
-    url: '/api/v1/auth/sign-in',
-    payload: { username, password: DEMO_PASSWORD },
-  });
-  const cookie = r.cookies.find((c) => c.name === 'sl_session')?.value ?? '';
-  const csrf = (r.json() as { csrfToken: string }).csrfToken;
-  return async <T>(method: 'GET' | 'POST', path: string, payload?: Record<string, unknown>): Promise<T> => {
-    const res = await harness.app.fastify.inject({
-      method,
-      url: `/api/v1${path}`,
-      cookies: { sl_session: cookie },
-      headers: { 'x-csrf-token': csrf },
-      ...(payload ? { payload } : {}),
-    });
-    if (res.statusCode >= 400) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
-    return res.json() as T;
-  };
-}
-
-async function branchId(code: string): Promise<string> {
-  const units = await adminGet<{ id: string; code: string }[]>('/org-units');
-  const unit = units.find((u) => u.code === code);
-  if (!unit) throw new Error(`no unit ${code}`);
-  return unit.id;
-}
-
-function eventually<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 10_000, interval: 100 });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+let admin: ApiClient;
+const shot = screenshots(process.env.QUEUE_SCREENSHOTS, { fullPage: true });
 
 const HISTORY = [
   'visit_id,site,service,priority,arrived_at,called_at,service_started_at,service_ended_at,outcome,counter',
@@ -82,9 +20,8 @@ const HISTORY = [
 
 beforeAll(async () => {
   // Noon in Beijing of today's (UTC) date, as in queue.e2e.ts: no business-day change mid-test.
-  const realNow = Date.now();
-  const offset = Date.parse(`${new Date(realNow).toISOString().slice(0, 10)}T04:00:00Z`) - realNow;
-  harness = await startHarness({ clock: () => new Date(Date.now() + offset) });
+  harness = await startHarness({ clock: beijingNoonClock() });
+  admin = apiAs(harness.app, 'admin');
 });
 
 afterAll(async () => {
@@ -93,7 +30,7 @@ afterAll(async () => {
 
 describe('branch queue back office in Chromium', () => {
   it('a branch manager changes the cash target wait; the KPI page uses it', async () => {
-    const branch = await branchId('BJ-CY');
+    const branch = await unitId(admin, 'BJ-CY');
     const { page } = await harness.newPage();
     await signIn(page, 'bj-cy.manager');
     await page.getByRole('link', { name: '排队设置' }).click();
@@ -105,14 +42,15 @@ describe('branch queue back office in Chromium', () => {
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     await eventually(() => cashRow.textContent()).toContain('10 分钟');
-    const settings = await adminGet<{ services: { code: string; targetWaitSeconds: number }[] }>(
+    const settings = await admin<{ services: { code: string; targetWaitSeconds: number }[] }>(
+      'GET',
       `/branches/${branch}/queue-settings`,
     );
     expect(settings.services.find((s) => s.code === 'cash')?.targetWaitSeconds).toBe(600);
     await shot(page, 'qa01-settings');
 
     // A teller serves two customers; a third still waits.
-    const teller = await apiAs('bj-cy.teller1');
+    const teller = apiAs(harness.app, 'bj-cy.teller1');
     const overview = await teller<{ counters: { id: string }[] }>('GET', `/branches/${branch}/queue`);
     const counter = overview.counters[0]?.id;
     await teller('POST', `/branches/${branch}/counters/${counter}/open`, {});
@@ -142,7 +80,7 @@ describe('branch queue back office in Chromium', () => {
   });
 
   it('a lobby manager posts a notice, the display board shows it live, and takes it down', async () => {
-    const branch = await branchId('BJ-CY');
+    const branch = await unitId(admin, 'BJ-CY');
     const board = (await harness.newPage()).page;
     await board.goto(`/display/${branch}`);
     await eventually(() => board.getByTestId('display-connection').textContent()).toContain('实时');

@@ -1,54 +1,32 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+import { type Harness, signIn, startHarness } from './harness.ts';
+import { apiAs, chooseOption, screenshots, unitId } from './helpers.ts';
 
 // Issue #4: the staffing plan of a branch, from its history, as a chart. The demo bank has no
 // queue history, so the real sample is imported into 北京朝阳支行 through the visits import.
 const SAMPLE =
   process.env.SERVICELOOP_SAMPLE_CSV ??
   new URL('../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
-const SHOTS = process.env.QUEUE_SCREENSHOTS;
+const shot = screenshots(process.env.QUEUE_SCREENSHOTS, { fullPage: true });
 let harness: Harness;
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** Signs in over the API and imports the sample history into a branch (as its manager would). */
+/** Imports the sample history into a branch over the API, as its manager would. */
 async function importSample(username: string, branchCode: string): Promise<string> {
-  const fastify = harness.app.fastify;
-  const signInRes = await fastify.inject({
-    method: 'POST',
-    url: '/api/v1/auth/sign-in',
-    payload: { username, password: DEMO_PASSWORD },
-  });
-  const cookie = signInRes.cookies.find((c) => c.name === 'sl_session')?.value as string;
-  const csrf = signInRes.json().csrfToken as string;
-  const units = (
-    await fastify.inject({ method: 'GET', url: '/api/v1/org-units', cookies: { sl_session: cookie } })
-  ).json() as { id: string; code: string }[];
-  const branch = units.find((u) => u.code === branchCode)?.id as string;
-  const start = await fastify.inject({
-    method: 'POST',
-    url: `/api/v1/branches/${branch}/visit-imports?dryRun=false&fileName=history.csv`,
-    cookies: { sl_session: cookie },
-    headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf },
-    payload: readFileSync(SAMPLE, 'utf8'),
-  });
-  if (start.statusCode !== 202) throw new Error(`import refused: ${start.body}`);
+  const api = apiAs(harness.app, username);
+  const branch = await unitId(api, branchCode);
+  const { id } = await api<{ id: string }>(
+    'POST',
+    `/branches/${branch}/visit-imports?dryRun=false&fileName=history.csv`,
+    readFileSync(SAMPLE, 'utf8'),
+    'text/csv',
+  );
   for (let i = 0; i < 1200; i++) {
-    const job = (
-      await fastify.inject({
-        method: 'GET',
-        url: `/api/v1/branches/${branch}/visit-imports/${start.json().id}`,
-        cookies: { sl_session: cookie },
-      })
-    ).json() as { status: string; accepted: number };
+    const job = await api<{ status: string; accepted: number }>(
+      'GET',
+      `/branches/${branch}/visit-imports/${id}`,
+    );
     if (job.status !== 'running') {
       if (job.status !== 'imported' || job.accepted !== 13_018)
         throw new Error(`import: ${JSON.stringify(job)}`);
@@ -62,7 +40,7 @@ async function importSample(username: string, branchCode: string): Promise<strin
 /** Picks an option of the antd select with that test id. */
 async function choose(page: Page, testId: string, option: RegExp): Promise<void> {
   await page.getByTestId(testId).click();
-  await page.locator('.ant-select-item-option', { hasText: option }).first().click();
+  await chooseOption(page, option);
 }
 
 beforeAll(async () => {
