@@ -112,8 +112,9 @@ function livePayloads(nodeId: string, events: readonly StoredEvent[]): string[] 
  * server nodes share the outbox without handing one event to two of them at once.
  *
  * A batch is claimed in one statement and the events every subscriber handled are marked in one
- * more, so the cost per event stays flat under load. An event no durable subscriber wants (most
- * queue events: only live listeners see them) is marked dispatched by the claim itself. Both statements commit asynchronously
+ * more, so the cost per event stays flat under load. An event no durable subscriber wants is
+ * marked dispatched by the claim itself (the queue's hot path even writes such events already
+ * dispatched: only live listeners see them). Both statements commit asynchronously
  * (synchronous_commit off): losing one in a database crash only means the lease or the mark is
  * gone and the event is delivered again — the at-least-once promise holds, subscribers are
  * idempotent already.
