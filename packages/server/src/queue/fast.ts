@@ -135,7 +135,7 @@ const settles = (ctx: ServerContext, executor: Executor | undefined, event: Fast
 
 /**
  * One ticket transition as one statement: update the ticket if it is in one of `from`, free the
- * counter holding it (when asked), append the event, notify. Undefined when nothing matched.
+ * counter holding it (when asked), append the event. Undefined when nothing matched.
  */
 export async function transitionFast(
   ctx: ServerContext,
@@ -176,7 +176,7 @@ export async function transitionFast(
 }
 
 /**
- * Issues a ticket in one statement: next daily sequence, ticket row, event, notify. With an
+ * Issues a ticket in one statement: next daily sequence, ticket row, event. With an
  * idempotency key nothing happens when the key is already used (undefined is returned; the
  * caller reads the existing ticket). Two attempts with the same key in flight at once: the
  * unique index makes the second fail and roll back, sequence included.
@@ -236,7 +236,7 @@ export async function issueFast(
 /**
  * The call itself, one statement: lock the counter row if it is open and free, move the ticket
  * from waiting to called (only if it still waits: a concurrent call of another counter that got
- * there first makes this match nothing), point the counter at it, append the event, notify.
+ * there first makes this match nothing), point the counter at it, append the event.
  * Undefined when the ticket was taken meanwhile or the counter is no longer free.
  */
 export async function callFast(
