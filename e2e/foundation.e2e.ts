@@ -2,32 +2,11 @@ import { LOCKOUT_THRESHOLD } from '@serviceloop/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+import { type ApiClient, apiAs, eventually, residentId } from './helpers.ts';
 
 let harness: Harness;
-
-let adminCookie: string | undefined;
-
 /** Ground truth straight from the API (as admin), to compare the screens against. */
-async function adminApi<T>(path: string): Promise<T> {
-  if (!adminCookie) {
-    // One sign-in for the whole file: sign-in is rate-limited per address.
-    const signInResponse = await harness.app.fastify.inject({
-      method: 'POST',
-      url: '/api/v1/auth/sign-in',
-      payload: { username: 'admin', password: DEMO_PASSWORD },
-    });
-    adminCookie = signInResponse.cookies.find((c) => c.name === 'sl_session')?.value;
-    if (!adminCookie) throw new Error(`admin sign-in failed in the test setup: ${signInResponse.body}`);
-  }
-  const response = await harness.app.fastify.inject({
-    method: 'GET',
-    url: `/api/v1${path}`,
-    cookies: { sl_session: adminCookie },
-  });
-  if (response.statusCode !== 200)
-    throw new Error(`GET ${path} answered ${response.statusCode}: ${response.body}`);
-  return response.json() as T;
-}
+let admin: ApiClient;
 
 interface Unit {
   id: string;
@@ -37,24 +16,18 @@ interface Unit {
 }
 
 async function unitByCode(code: string): Promise<Unit> {
-  const units = await adminApi<Unit[]>('/org-units');
+  const units = await admin<Unit[]>('GET', '/org-units');
   const unit = units.find((u) => u.code === code);
   if (!unit) throw new Error(`no unit ${code}`);
   return unit;
 }
 
 async function customerTotal(orgUnitId?: string): Promise<number> {
-  const page = await adminApi<{ total: number }>(
+  const page = await admin<{ total: number }>(
+    'GET',
     `/customers?pageSize=1${orgUnitId ? `&orgUnitId=${orgUnitId}` : ''}`,
   );
   return page.total;
-}
-
-/** A mainland resident ID: 17 digits plus the ISO 7064 MOD 11-2 check character. */
-function residentId(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * (weights[i] ?? 0), 0);
-  return `${first17}${'10X98765432'[sum % 11]}`;
 }
 
 /** Opens the header's org switcher and returns the titles it offers. */
@@ -65,11 +38,6 @@ async function orgSwitcherOptions(page: Page): Promise<string[]> {
   const texts = await titles.allTextContents();
   await page.keyboard.press('Escape');
   return texts;
-}
-
-/** Polls until the value matches (the UI loads asynchronously); a real mismatch still fails after 10 s. */
-function eventually<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 10_000, interval: 100 });
 }
 
 /** The customer list's "共 N 条" once the table has finished loading. */
@@ -91,6 +59,8 @@ async function branchColumn(page: Page): Promise<string[]> {
 
 beforeAll(async () => {
   harness = await startHarness();
+  // One sign-in for the whole file: sign-in is rate-limited per address.
+  admin = apiAs(harness.app, 'admin');
 });
 
 afterAll(async () => {
