@@ -1,56 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { manualClock } from '@serviceloop/domain';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+import { type Harness, startHarness } from './harness.ts';
+import { type ApiClient, apiAs, chooseOption, screenshots, signedInPage, unitId } from './helpers.ts';
 
 // Monday 23 November 2026, 10:00 in Beijing.
 const START = new Date('2026-11-23T02:00:00Z');
 const clock = manualClock(START);
-const SHOTS = process.env.CASES_SCREENSHOTS ?? 'tmp/screenshots/cases-admin';
+const shot = screenshots(process.env.CASES_SCREENSHOTS ?? 'tmp/screenshots/cases-admin', { fullPage: true });
 
 let harness: Harness;
+let admin: ApiClient;
 
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function newSignedInPage(username: string): Promise<Page> {
-  const { page } = await harness.newPage();
-  await page.clock.setSystemTime(clock.now());
-  await signIn(page, username);
-  await page.getByTestId('user-menu').waitFor();
-  return page;
-}
-
-/** Ground truth from the API, as the given user. */
-async function apiAs<T>(
-  username: string,
-  method: 'GET' | 'POST',
-  path: string,
-  payload?: unknown,
-): Promise<T> {
-  const signInResponse = await harness.app.fastify.inject({
-    method: 'POST',
-    url: '/api/v1/auth/sign-in',
-    payload: { username, password: DEMO_PASSWORD },
-  });
-  const cookie = signInResponse.cookies.find((c) => c.name === 'sl_session')?.value;
-  const csrf = (signInResponse.json() as { csrfToken: string }).csrfToken;
-  const response = await harness.app.fastify.inject({
-    method,
-    url: `/api/v1${path}`,
-    cookies: { sl_session: cookie ?? '' },
-    headers: { 'x-csrf-token': csrf },
-    ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
-  });
-  if (response.statusCode >= 300)
-    throw new Error(`${method} ${path}: ${response.statusCode} ${response.body}`);
-  return response.json() as T;
-}
+const newSignedInPage = (username: string) => signedInPage(harness, username, { at: clock.now() });
 
 const ICS = [
   'BEGIN:VCALENDAR',
@@ -76,6 +37,7 @@ const ICS = [
 describe('case engine administration in Chromium', () => {
   beforeAll(async () => {
     harness = await startHarness({ clock: clock.now });
+    admin = apiAs(harness.app, 'admin');
   }, 120_000);
   afterAll(async () => {
     await harness?.close();
@@ -120,7 +82,7 @@ describe('case engine administration in Chromium', () => {
     await expect.poll(() => page.getByTestId('day-2026-12-05').getAttribute('data-kind')).toBe('make_up');
 
     // A complaint recorded now at the branch gets the moved deadline; the neighbouring branch does not.
-    const units = await apiAs<{ id: string; code: string }[]>('admin', 'GET', '/org-units');
+    const units = await admin<{ id: string; code: string }[]>('GET', '/org-units');
     const idOf = (code: string) => units.find((u) => u.code === code)?.id as string;
     const complaint = (orgUnitId: string) => ({
       type: 'complaint',
@@ -138,8 +100,8 @@ describe('case engine administration in Chromium', () => {
       },
     });
     type Detail = { clocks: { role: string; dueAt: string }[] };
-    const here = await apiAs<Detail>('admin', 'POST', '/cases', complaint(idOf('BJ-CY')));
-    const there = await apiAs<Detail>('admin', 'POST', '/cases', complaint(idOf('BJ-HD')));
+    const here = await admin<Detail>('POST', '/cases', complaint(idOf('BJ-CY')));
+    const there = await admin<Detail>('POST', '/cases', complaint(idOf('BJ-HD')));
     expect(here.clocks.find((c) => c.role === 'first_response')?.dueAt).toBe('2026-11-25T09:00:00.000Z');
     expect(there.clocks.find((c) => c.role === 'first_response')?.dueAt).toBe('2026-11-24T09:00:00.000Z');
   });
@@ -156,9 +118,7 @@ describe('case engine administration in Chromium', () => {
     await page.getByTestId('override-escalation').click();
     // Put the branch manager before the team lead: levels must increase.
     await page.getByTestId('step-level-0').click();
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '支行行长' })
-      .click();
+    await chooseOption(page, '支行行长');
     await page.getByTestId('settings-save').click();
     await expect
       .poll(() => page.getByTestId('settings-issues').textContent())
@@ -166,7 +126,7 @@ describe('case engine administration in Chromium', () => {
     await shot(page, '05-settings-invalid');
 
     await page.getByTestId('step-level-0').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '组长' }).click();
+    await chooseOption(page, '组长');
     await page
       .locator('input[data-testid="step-hours-2"], [data-testid="step-hours-2"] input')
       .first()
@@ -186,14 +146,10 @@ describe('case engine administration in Chromium', () => {
     await page.getByTestId('settings-save').click();
     await expect.poll(() => page.getByTestId('settings-version').textContent()).toMatch(/1/);
     expect(await page.getByTestId('settings-issues').count()).toBe(0);
-    const view = await apiAs<{
+    const view = await admin<{
       version: number;
       effective: { escalation: { steps: { afterBreachMinutes: number }[]; recipients?: unknown } };
-    }>(
-      'admin',
-      'GET',
-      `/sla/config/units/${(await apiAs<{ id: string; code: string }[]>('admin', 'GET', '/org-units')).find((u) => u.code === 'HQ')?.id}`,
-    );
+    }>('GET', `/sla/config/units/${await unitId(admin, 'HQ')}`);
     expect(view.version).toBe(1);
     expect(view.effective.escalation.steps.map((s) => s.afterBreachMinutes)).toEqual([0, 240, 480]);
     expect(view.effective.escalation.recipients).toEqual({

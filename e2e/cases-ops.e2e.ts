@@ -1,62 +1,33 @@
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { manualClock } from '@serviceloop/domain';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+import { type Harness, startHarness } from './harness.ts';
+import {
+  type ApiClient,
+  apiAs,
+  chooseOption,
+  eventually,
+  screenshots,
+  signedInPage,
+  unitId,
+} from './helpers.ts';
 
 // Monday 23 November 2026, 10:00 in Beijing.
 const START = new Date('2026-11-23T02:00:00Z');
 const clock = manualClock(START);
-const SHOTS = process.env.CASES_SCREENSHOTS ?? 'tmp/screenshots/cases-ops';
+const shot = screenshots(process.env.CASES_SCREENSHOTS ?? 'tmp/screenshots/cases-ops', { fullPage: true });
 
 let harness: Harness;
+
+/** The API as a signed-in user (cookie + CSRF), for setting the scene and checking ground truth. */
+const apiOf = (username: string): ApiClient => apiAs(harness.app, username);
+const newSignedInPage = (username: string) => signedInPage(harness, username, { at: clock.now() });
 
 interface Detail {
   case: { id: string; number: string; assigneeId: string | null; complaint: { severity: string } | null };
   timeline: { type: string }[];
-}
-
-/** The API as a signed-in user (cookie + CSRF), for setting the scene and checking ground truth. */
-async function apiAs<T>(username: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const signInResponse = await harness.app.fastify.inject({
-    method: 'POST',
-    url: '/api/v1/auth/sign-in',
-    payload: { username, password: DEMO_PASSWORD },
-  });
-  const cookie = signInResponse.cookies.find((c) => c.name === 'sl_session')?.value;
-  const csrf = (signInResponse.json() as { csrfToken: string }).csrfToken;
-  if (!cookie) throw new Error(`${username} sign-in failed: ${signInResponse.body}`);
-  const response = await harness.app.fastify.inject({
-    method,
-    url: `/api/v1${path}`,
-    cookies: { sl_session: cookie },
-    headers: { 'x-csrf-token': csrf },
-    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-  });
-  if (response.statusCode >= 300)
-    throw new Error(`${method} ${path} answered ${response.statusCode}: ${response.body}`);
-  return response.json() as T;
-}
-
-function eventually<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 15_000, interval: 200 });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function newSignedInPage(username: string): Promise<Page> {
-  const { page } = await harness.newPage();
-  await page.clock.setSystemTime(clock.now());
-  await signIn(page, username);
-  await page.getByTestId('user-menu').waitFor();
-  return page;
 }
 
 async function readWorkbook(page: Page, testId: string): Promise<ExcelJS.Workbook> {
@@ -84,18 +55,15 @@ describe('case operations in Chromium', () => {
   let caseNumber = '';
 
   it('the manager sees the recovery economics and assigns the case through the staff picker', async () => {
-    const branch = (await apiAs<{ id: string; code: string }[]>('admin', 'GET', '/org-units')).find(
-      (u) => u.code === 'BJ-CY',
-    );
-    const customers = await apiAs<{ items: { id: string }[] }>(
-      'bj-cy.manager',
+    const branchId = await unitId(apiOf('admin'), 'BJ-CY');
+    const customers = await apiOf('bj-cy.manager')<{ items: { id: string }[] }>(
       'GET',
-      `/customers?tier=vip&orgUnitId=${branch?.id}&pageSize=1`,
+      `/customers?tier=vip&orgUnitId=${branchId}&pageSize=1`,
     );
     const customerId = customers.items[0]?.id as string;
-    const created = await apiAs<Detail>('bj-cy.teller1', 'POST', '/cases', {
+    const created = await apiOf('bj-cy.teller1')<Detail>('POST', '/cases', {
       type: 'complaint',
-      orgUnitId: branch?.id,
+      orgUnitId: branchId,
       channel: 'counter',
       customer: { kind: 'linked', customerId },
       subject: '理财产品赎回延迟到账',
@@ -140,8 +108,8 @@ describe('case operations in Chromium', () => {
     await option.click();
     await manager.getByTestId('assign-ok').click();
     await manager.locator('[data-testid="case-timeline"] [data-event="case.assigned"]').waitFor();
-    const handlerId = (await apiAs<{ userId: string }>('bj-cy.complaints', 'GET', '/auth/me')).userId;
-    const after = await apiAs<Detail>('admin', 'GET', `/cases/${caseId}`);
+    const handlerId = (await apiOf('bj-cy.complaints')<{ userId: string }>('GET', '/auth/me')).userId;
+    const after = await apiOf('admin')<Detail>('GET', `/cases/${caseId}`);
     expect(after.case.assigneeId).toBe(handlerId);
     await manager.context().close();
   });
@@ -165,13 +133,13 @@ describe('case operations in Chromium', () => {
     await handler.waitForURL(`**/cases/${caseId}`);
     await expect(handler.getByTestId('case-number').textContent()).resolves.toBe(caseNumber);
     await eventually(async () => Number(await bell.getAttribute('data-unread'))).toBe(unreadBefore - 1);
-    const count = await apiAs<{ unread: number }>('bj-cy.complaints', 'GET', '/notifications/unread-count');
+    const count = await apiOf('bj-cy.complaints')<{ unread: number }>('GET', '/notifications/unread-count');
     expect(count.unread).toBe(unreadBefore - 1);
 
     // The handler corrects the severity: the timeline says so and the clocks follow the urgent rule.
     await handler.locator('[data-action="reclassify"]').click();
     await handler.locator('#reclassify-severity').click();
-    await handler.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '高' }).click();
+    await chooseOption(handler, '高');
     await handler.locator('.ant-modal-title', { hasText: '更正投诉分类' }).click();
     await handler.locator('#reclassify-reason').fill('涉及资金到账，客户急需');
     await shot(handler, '04-reclassify');
@@ -179,7 +147,7 @@ describe('case operations in Chromium', () => {
     const entry = handler.locator('[data-testid="case-timeline"] [data-event="case.reclassified"]');
     await entry.waitFor();
     await expect(entry.textContent()).resolves.toContain('严重程度');
-    const detail = await apiAs<Detail>('admin', 'GET', `/cases/${caseId}`);
+    const detail = await apiOf('admin')<Detail>('GET', `/cases/${caseId}`);
     expect(detail.case.complaint?.severity).toBe('high');
     await shot(handler, '05-case-after-reclassify');
 
@@ -232,9 +200,7 @@ describe('case operations in Chromium', () => {
     await manager.goto(`/cases/${caseId}`);
     await manager.getByTestId('case-economics').waitFor();
     await manager.getByTestId('language-switch').click();
-    await manager
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'English' })
-      .click();
+    await chooseOption(manager, 'English');
     await eventually(() => manager.getByTestId('case-economics').textContent()).toContain(
       'Recovery economics',
     );

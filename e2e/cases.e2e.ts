@@ -1,15 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { manualClock } from '@serviceloop/domain';
 import { runSlaTick } from '@serviceloop/server/cases/worker';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, type Harness, signIn, startHarness } from './harness.ts';
+import { type Harness, startHarness } from './harness.ts';
+import { type ApiClient, apiAs, chooseOption, eventually, screenshots, signedInPage } from './helpers.ts';
 
 // Monday 23 November 2026, 09:30 in Beijing: a working morning for the business-hour clocks.
 const START = new Date('2026-11-23T01:30:00Z');
 const clock = manualClock(START);
-const SHOTS = process.env.CASES_SCREENSHOTS ?? 'tmp/screenshots/cases';
+const shot = screenshots(process.env.CASES_SCREENSHOTS ?? 'tmp/screenshots/cases', { fullPage: true });
 
 let harness: Harness;
 
@@ -26,34 +25,8 @@ interface Detail {
   rating: { score: number; comment: string | null } | null;
 }
 
-/** Ground truth straight from the API (as admin); signs in again after the clock moved. */
-async function adminApi<T>(path: string): Promise<T> {
-  const signInResponse = await harness.app.fastify.inject({
-    method: 'POST',
-    url: '/api/v1/auth/sign-in',
-    payload: { username: 'admin', password: DEMO_PASSWORD },
-  });
-  const cookie = signInResponse.cookies.find((c) => c.name === 'sl_session')?.value;
-  if (!cookie) throw new Error(`admin sign-in failed: ${signInResponse.body}`);
-  const response = await harness.app.fastify.inject({
-    method: 'GET',
-    url: `/api/v1${path}`,
-    cookies: { sl_session: cookie },
-  });
-  if (response.statusCode !== 200)
-    throw new Error(`GET ${path} answered ${response.statusCode}: ${response.body}`);
-  return response.json() as T;
-}
-
-function eventually<T>(read: () => Promise<T> | T) {
-  return expect.poll(read, { timeout: 10_000, interval: 150 });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+/** Ground truth straight from the API (as admin); signs in again for each call: the clock moves. */
+let admin: ApiClient;
 
 /** Moves the server's time (and the browser's, so countdowns agree) and runs one SLA worker pass. */
 async function travelTo(at: Date, pages: readonly Page[]): Promise<number> {
@@ -63,13 +36,7 @@ async function travelTo(at: Date, pages: readonly Page[]): Promise<number> {
   return result.fired;
 }
 
-async function newSignedInPage(username: string): Promise<Page> {
-  const { page } = await harness.newPage();
-  await page.clock.setSystemTime(clock.now());
-  await signIn(page, username);
-  await page.getByTestId('user-menu').waitFor();
-  return page;
-}
+const newSignedInPage = (username: string) => signedInPage(harness, username, { at: clock.now() });
 
 /** Fills the counter intake form for a walk-in and returns what the result screen says. */
 async function recordAtCounter(page: Page, input: { name: string; yuan: string; content: string }) {
@@ -93,7 +60,7 @@ async function recordAtCounter(page: Page, input: { name: string; yuan: string; 
 }
 
 async function caseIdOf(number: string): Promise<string> {
-  const list = await adminApi<{ items: { id: string; number: string }[] }>(`/cases?q=${number}`);
+  const list = await admin<{ items: { id: string; number: string }[] }>('GET', `/cases?q=${number}`);
   const found = list.items.find((c) => c.number === number);
   if (!found) throw new Error(`no case ${number}`);
   return found.id;
@@ -107,6 +74,7 @@ async function inboxRow(page: Page, number: string) {
 
 beforeAll(async () => {
   harness = await startHarness({ clock: clock.now });
+  admin = apiAs(harness.app, 'admin', { fresh: true });
 });
 
 afterAll(async () => {
@@ -138,7 +106,7 @@ describe('complaint journey in Chromium', () => {
     expect(first.text).toContain('150.00');
     await shot(teller, '02-intake-granted');
     small = { number: first.number, id: await caseIdOf(first.number) };
-    const smallDetail = await adminApi<Detail>(`/cases/${small.id}`);
+    const smallDetail = await admin<Detail>('GET', `/cases/${small.id}`);
     expect(smallDetail.case.compensations).toEqual([
       expect.objectContaining({ status: 'granted', amount: { amountMinor: 15_000, currency: 'CNY' } }),
     ]);
@@ -153,7 +121,7 @@ describe('complaint journey in Chromium', () => {
     expect(second.text).toContain('5,000.00');
     await shot(teller, '03-intake-approval');
     large = { number: second.number, id: await caseIdOf(second.number) };
-    const largeDetail = await adminApi<Detail>(`/cases/${large.id}`);
+    const largeDetail = await admin<Detail>('GET', `/cases/${large.id}`);
     expect(largeDetail.case.compensations.map((c) => [c.status, c.amount.amountMinor])).toEqual([
       ['pending_approval', 500_000],
     ]);
@@ -173,7 +141,7 @@ describe('complaint journey in Chromium', () => {
     await eventually(() =>
       manager.locator('[data-testid="case-compensations"] tbody tr').first().getAttribute('data-status'),
     ).toBe('approved');
-    const after = await adminApi<Detail>(`/cases/${large.id}`);
+    const after = await admin<Detail>('GET', `/cases/${large.id}`);
     expect(after.case.compensations[0]?.status).toBe('approved');
     await manager.context().close();
   });
@@ -188,7 +156,7 @@ describe('complaint journey in Chromium', () => {
     await expect(countdown.getAttribute('data-risk')).resolves.toBe('ok');
     await shot(handler, '05-inbox-ok');
 
-    const detail = await adminApi<Detail>(`/cases/${small.id}`);
+    const detail = await admin<Detail>('GET', `/cases/${small.id}`);
     const ack = detail.clocks.find((c) => c.role === 'acknowledgement');
     if (!ack?.warnAt) throw new Error('the acknowledgement clock has no warning time');
     // Warning: a minute after the warning time, still before the due time.
@@ -267,7 +235,7 @@ describe('complaint journey in Chromium', () => {
     await eventually(() => state.getAttribute('data-state')).toBe('accepted');
     await act('close', async () => {
       await handler.locator('#action-root-cause').click();
-      await handler.locator('.ant-select-item-option', { hasText: '流程' }).first().click();
+      await chooseOption(handler, '流程');
       await handler.locator('#action-root-cause-text').fill('吞卡处理需两人复核，夜间无人值守');
     });
     await eventually(() => state.getAttribute('data-state')).toBe('closed');
@@ -277,7 +245,7 @@ describe('complaint journey in Chromium', () => {
     expect(href).toMatch(/\/rate\/[A-Za-z0-9_-]{16,}$/);
     await expect(handler.locator('[data-event="case.closed"]').count()).resolves.toBe(1);
     await shot(handler, '10-case-closed');
-    const closed = await adminApi<Detail>(`/cases/${small.id}`);
+    const closed = await admin<Detail>('GET', `/cases/${small.id}`);
     expect(closed.case.state).toBe('closed');
 
     // The customer, on a phone, without signing in.
@@ -300,7 +268,7 @@ describe('complaint journey in Chromium', () => {
       await customer.getByTestId('rate-submit').click();
       await customer.getByTestId('rate-thanks').waitFor();
       await shot(customer, '12-rate-thanks');
-      const rated = await adminApi<Detail>(`/cases/${small.id}`);
+      const rated = await admin<Detail>('GET', `/cases/${small.id}`);
       expect(rated.rating).toEqual({ score: 4, comment: '处理及时，态度很好', at: expect.any(String) });
 
       // A second visit: the link was spent.
