@@ -8,6 +8,11 @@ import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { DEMO_PASSWORD, type Harness, signIn } from './harness.ts';
 
+/** The real queue history beside the repository (shared/data); SERVICELOOP_SAMPLE_CSV points elsewhere. */
+export const SAMPLE_CSV =
+  process.env.SERVICELOOP_SAMPLE_CSV ??
+  new URL('../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
+
 /** Polls until the value matches (the UI loads asynchronously); a real mismatch still fails after the timeout. */
 export function eventually<T>(read: () => Promise<T> | T, timeout = 15_000) {
   return expect.poll(read, { timeout, interval: 100 });

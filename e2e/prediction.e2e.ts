@@ -9,6 +9,7 @@ import {
   callApi,
   drawTicket,
   eventually,
+  SAMPLE_CSV,
   screenshots,
   text,
   unitId,
@@ -18,9 +19,6 @@ import {
 // interval — here from a model the branch learned from its imported queue history.
 let harness: Harness;
 const shot = screenshots(process.env.QUEUE_SCREENSHOTS);
-const SAMPLE =
-  process.env.SERVICELOOP_SAMPLE_CSV ??
-  new URL('../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
 
 /** Point ≥ lower, ≤ upper, upper > lower, all from the data attributes of a WaitEstimateView. */
 async function interval(page: Page, testId: string) {
@@ -50,7 +48,7 @@ describe('predicted wait in Chromium', () => {
 
     // Three days of real queue history, imported as the branch manager would.
     const manager = apiAs(harness.app, 'sh-pd.manager');
-    const [header, ...rows] = readFileSync(SAMPLE, 'utf8').trim().split('\n');
+    const [header, ...rows] = readFileSync(SAMPLE_CSV, 'utf8').trim().split('\n');
     const days = new Set(['2010-08-01', '2010-08-02', '2010-08-03']);
     const csv = [header, ...rows.filter((r) => days.has(r.split(',')[4]?.slice(0, 10) ?? ''))].join('\n');
     const job = await manager<{ id: string }>(

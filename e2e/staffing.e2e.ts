@@ -2,13 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, signIn, startHarness } from './harness.ts';
-import { apiAs, chooseOption, screenshots, unitId } from './helpers.ts';
+import { apiAs, chooseOption, SAMPLE_CSV, screenshots, unitId } from './helpers.ts';
 
 // Issue #4: the staffing plan of a branch, from its history, as a chart. The demo bank has no
 // queue history, so the real sample is imported into 北京朝阳支行 through the visits import.
-const SAMPLE =
-  process.env.SERVICELOOP_SAMPLE_CSV ??
-  new URL('../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
 const shot = screenshots(process.env.QUEUE_SCREENSHOTS, { fullPage: true });
 let harness: Harness;
 
@@ -19,7 +16,7 @@ async function importSample(username: string, branchCode: string): Promise<strin
   const { id } = await api<{ id: string }>(
     'POST',
     `/branches/${branch}/visit-imports?dryRun=false&fileName=history.csv`,
-    readFileSync(SAMPLE, 'utf8'),
+    readFileSync(SAMPLE_CSV, 'utf8'),
     'text/csv',
   );
   for (let i = 0; i < 1200; i++) {

@@ -13,7 +13,7 @@ import {
   engines,
   openTestDatabase,
   orgIdByCode,
-  type Session,
+  sessionCache,
   signInAs,
   type TestEnv,
   userIdByName,
@@ -48,15 +48,7 @@ describe('a route without an access declaration cannot exist', () => {
 
 describe.each(engines)('access control on %s', (engine) => {
   let env: TestEnv;
-  const sessions = new Map<string, Session>();
-  const session = async (username: string) => {
-    let s = sessions.get(username);
-    if (!s) {
-      s = await signInAs(env, username);
-      sessions.set(username, s);
-    }
-    return s;
-  };
+  const session = sessionCache(() => env);
 
   beforeAll(async () => {
     env = await createTestEnv(engine);

@@ -4,15 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, outboxEvents } from '../src/db/schema.ts';
 import { cases } from '../src/db/schema-cases.ts';
-import {
-  call,
-  createTestEnv,
-  engines,
-  orgIdByCode,
-  type Session,
-  signInAs,
-  type TestEnv,
-} from './harness.ts';
+import { call, createTestEnv, engines, orgIdByCode, sessionCache, type TestEnv } from './harness.ts';
 
 interface Detail {
   case: { id: string; compensations: { id: string; status: string }[] };
@@ -91,15 +83,7 @@ describe.each(engines)('stored case configuration on %s', (engine) => {
   let north: string;
   let bjcy: string;
   let bjhd: string;
-  const sessions = new Map<string, Session>();
-  const as = async (username: string) => {
-    let s = sessions.get(username);
-    if (!s) {
-      s = await signInAs(env, username);
-      sessions.set(username, s);
-    }
-    return s;
-  };
+  const as = sessionCache(() => env);
   const get = async <T>(username: string, url: string) => {
     const res = await call(env, 'GET', url, { session: await as(username) });
     expect(res.statusCode, res.body).toBe(200);

@@ -11,8 +11,7 @@ import {
   createTestEnv,
   engines,
   orgIdByCode,
-  type Session,
-  signInAs,
+  sessionCache,
   type TestEnv,
   userIdByName,
 } from './harness.ts';
@@ -61,15 +60,7 @@ function complaint(orgUnitId: string, extra: Record<string, unknown> = {}) {
 describe.each(engines)('case operations on %s', (engine) => {
   let env: TestEnv;
   let bjcy: string;
-  const sessions = new Map<string, Session>();
-  const as = async (username: string) => {
-    let s = sessions.get(username);
-    if (!s) {
-      s = await signInAs(env, username);
-      sessions.set(username, s);
-    }
-    return s;
-  };
+  const as = sessionCache(() => env);
   const create = async (username: string, payload: Record<string, unknown>) => {
     const res = await call(env, 'POST', '/api/v1/cases', { session: await as(username), payload });
     expect(res.statusCode, res.body).toBe(201);
@@ -278,7 +269,7 @@ describe.each(engines)('case operations on %s', (engine) => {
         await drain();
       } finally {
         env.clock.set(saved);
-        sessions.clear();
+        as.clear();
       }
       const notes = (await inbox('bj-cy.complaints')).items.filter((n) => n.aggregateId === c.case.id);
       expect(notes.map((n) => n.type)).toContain('case.warning');

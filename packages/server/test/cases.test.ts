@@ -10,7 +10,7 @@ import {
   engines,
   orgIdByCode,
   type Session,
-  signInAs,
+  sessionCache,
   type TestEnv,
 } from './harness.ts';
 
@@ -63,19 +63,11 @@ describe.each(engines)('cases on %s', (engine) => {
   let env: TestEnv;
   let bjcy: string;
   let bjhd: string;
-  const sessions = new Map<string, Session>();
-  const as = async (username: string) => {
-    let s = sessions.get(username);
-    if (!s) {
-      s = await signInAs(env, username);
-      sessions.set(username, s);
-    }
-    return s;
-  };
+  const as = sessionCache(() => env);
   // Sessions expire by the injected clock: sign in again after moving it.
   const setClock = (at: Date) => {
     env.clock.set(at);
-    sessions.clear();
+    as.clear();
   };
   const act = async (username: string, id: string, action: Record<string, unknown>) =>
     call(env, 'POST', `/api/v1/cases/${id}/actions`, { session: await as(username), payload: action });

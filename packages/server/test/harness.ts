@@ -19,6 +19,11 @@ export type Engine = 'pglite' | 'postgres';
  */
 export const TEST_START = '2026-11-23T02:00:00Z';
 
+/** The real queue history beside the repository (shared/data); SERVICELOOP_SAMPLE_CSV points elsewhere. */
+export const SAMPLE_CSV =
+  process.env.SERVICELOOP_SAMPLE_CSV ??
+  new URL('../../../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
+
 /** PGlite always; PostgreSQL too when DATABASE_URL is set (CI sets it). */
 export const engines: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -100,6 +105,28 @@ export async function signInAs(env: TestEnv, username: string, password = DEMO_P
     userId: body.userId,
     orgUnitId: body.orgUnitId,
   };
+}
+
+/**
+ * Signs each user in once and keeps the session. `clear()` after moving the injected clock:
+ * sessions expire by it. `env` is read at call time (it is made in beforeAll).
+ */
+export interface SessionCache {
+  (username: string): Promise<Session>;
+  readonly clear: () => void;
+}
+
+export function sessionCache(env: () => TestEnv): SessionCache {
+  const sessions = new Map<string, Session>();
+  const of = async (username: string): Promise<Session> => {
+    let s = sessions.get(username);
+    if (!s) {
+      s = await signInAs(env(), username);
+      sessions.set(username, s);
+    }
+    return s;
+  };
+  return Object.assign(of, { clear: () => sessions.clear() });
 }
 
 export interface CallOptions {

@@ -6,19 +6,15 @@ import {
   createTestEnv,
   engines,
   orgIdByCode,
+  SAMPLE_CSV,
   type Session,
   signInAs,
   type TestEnv,
 } from './harness.ts';
 
-// The real queue history beside the repository (shared/data); SERVICELOOP_SAMPLE_CSV points elsewhere.
-const SAMPLE =
-  process.env.SERVICELOOP_SAMPLE_CSV ??
-  new URL('../../../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
-
 /** The first `days` days of the sample: enough served visits (≥ 300) for the model to replace the formula. */
 function sampleDays(days: number): string {
-  const [header, ...rows] = readFileSync(SAMPLE, 'utf8').trim().split(/\r?\n/);
+  const [header, ...rows] = readFileSync(SAMPLE_CSV, 'utf8').trim().split(/\r?\n/);
   const keep = new Set(Array.from({ length: days }, (_, i) => `2010-08-${String(i + 1).padStart(2, '0')}`));
   return [header, ...rows.filter((r) => keep.has(r.split(',')[4]?.slice(0, 10) ?? ''))].join('\n');
 }

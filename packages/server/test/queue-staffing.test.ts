@@ -12,15 +12,13 @@ import {
   createTestEnv,
   engines,
   orgIdByCode,
+  SAMPLE_CSV,
   type Session,
   signInAs,
   type TestEnv,
 } from './harness.ts';
 
-const SAMPLE =
-  process.env.SERVICELOOP_SAMPLE_CSV ??
-  new URL('../../../../shared/data/queue-history-sample.csv', import.meta.url).pathname;
-const csv = readFileSync(SAMPLE, 'utf8');
+const csv = readFileSync(SAMPLE_CSV, 'utf8');
 
 /** Mondays in the file, counted by hand: arrivals and distinct dates. */
 function mondaysInFile(): { arrivals: number; dates: number } {
