@@ -16,3 +16,4 @@ export * from './queue/visit-log/index.ts';
 export * from './shared/clock.ts';
 export * from './shared/errors.ts';
 export * from './shared/money.ts';
+export * from './shared/wall-clock.ts';

@@ -6,6 +6,7 @@ import {
   type JrtBusinessType,
   type JrtCause,
   type JrtChannel,
+  localTimeline,
   ROOT_CAUSE_LABELS,
   type RootCauseCategory,
 } from '@serviceloop/domain';
@@ -116,20 +117,8 @@ export function exportLabel(
  * wall-clock time of the branch that received the case, so 10:00 in Beijing reads 10:00.
  */
 export function wallClock(instant: Date, timeZone: string): Date {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return new Date(
-    Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')),
-  );
+  // Whole seconds: a cell shows no milliseconds.
+  return new Date(localTimeline(instant, timeZone) - instant.getUTCMilliseconds());
 }
 
 export type CellKind = 'text' | 'datetime' | 'money' | 'integer' | 'percent';

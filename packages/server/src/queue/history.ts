@@ -1,9 +1,8 @@
-import { localDayOf, parseLocalTimestamp, type Visit } from '@serviceloop/domain';
+import { localDayOf, localTimeline, parseLocalTimestamp, type Visit } from '@serviceloop/domain';
 import { and, desc, eq, gte, inArray, type SQL } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
 import { queueTickets, queueVisitHistory } from '../db/schema-queue.ts';
 import type { BranchInfo } from './branch.ts';
-import { localTimeline } from './visits.ts';
 
 /** Which of a branch's past a reader wants. */
 export interface HistoryWindow {

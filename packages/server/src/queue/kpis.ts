@@ -5,6 +5,7 @@ import {
   type HourFigures,
   type KpiFigures,
   type KpiTrend,
+  localTimeline,
   type TrendDay,
   WAIT_BUCKETS_MIN,
 } from '@serviceloop/domain';
@@ -14,7 +15,6 @@ import { queueTickets } from '../db/schema-queue.ts';
 import type { Actor } from '../identity/actor.ts';
 import { branchInScope, servicesOf } from './branch.ts';
 import { countersOf, type TicketRow } from './store.ts';
-import { localTimeline } from './visits.ts';
 
 const seconds = (ms: number) => ms / 1000;
 const round1 = (n: number) => Math.round(n * 10) / 10;

@@ -4,6 +4,7 @@ import {
   type LiveQueueInput,
   LiveQueueState,
   localDayOf,
+  localTimeline,
   type PolicyTicket,
   priorityRanks,
   projectLiveQueue,
@@ -23,7 +24,6 @@ import type { ServerContext } from '../context.ts';
 import { queueTickets } from '../db/schema-queue.ts';
 import type { BranchInfo } from './branch.ts';
 import { branchHistory } from './history.ts';
-import { localTimeline } from './visits.ts';
 
 /*
  * Live wait prediction, per branch. Three caches, from slow to fast:

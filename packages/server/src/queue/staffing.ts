@@ -1,6 +1,7 @@
 import {
   forecastArrivals,
   localDayOf,
+  localTimeline,
   localWeekdayOf,
   recommendStaffing,
   type ServiceStandard,
@@ -15,7 +16,6 @@ import { queueTickets } from '../db/schema-queue.ts';
 import type { Actor } from '../identity/actor.ts';
 import { type BranchInfo, branchInScope, branchPolicy, servicesOf } from './branch.ts';
 import { branchHistory } from './history.ts';
-import { localTimeline } from './visits.ts';
 
 /** How far back the branch's own tickets are read; imported history is read whole (up to the cap). */
 const TICKET_DAYS = 182;

@@ -1,6 +1,7 @@
 import {
   AppError,
   type CsvRowRejection,
+  localTimeline,
   missingVisitLogColumns,
   normaliseVisitLog,
   type TImportJob,
@@ -30,39 +31,6 @@ import { countersOf } from './store.ts';
 const FINISHED = ['served', 'abandoned', 'no_show'] as const;
 const MAX_EXPORT_ROWS = 200_000;
 const MAX_IMPORT_ROWS = 200_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * An instant as "local timeline" milliseconds in a zone (the wall-clock reading encoded as if it
- * were UTC) — the time base of the visit-log domain code, whose CSV times carry no zone.
- */
-export function localTimeline(at: Date, timeZone: string): number {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  return Date.UTC(
-    Number(p.year),
-    Number(p.month) - 1,
-    Number(p.day),
-    Number(p.hour),
-    Number(p.minute),
-    Number(p.second),
-    at.getUTCMilliseconds(),
-  );
-}
 
 /** Priority classes as visit-log integers: 0 for the lightest weight, upwards (higher = earlier). */
 async function priorityNumbers(ctx: ServerContext, branchId: string): Promise<Map<string, number>> {
