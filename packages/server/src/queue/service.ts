@@ -388,7 +388,8 @@ async function claimNext(
  * calling at the same instant may pick the same ticket; exactly one claim succeeds. A counter
  * that lost a few races queues behind a per-branch advisory lock (taken before the line is read
  * again, in its own statement), so under heavy contention calls are served in turn instead of
- * stampeding. Either way a ticket is called at most once: the claim is conditional.
+ * stampeding; the lock holder also locks the waiting rows, so it cannot keep losing. Either way a
+ * ticket is called at most once: the claim is conditional.
  */
 export async function callNext(
   ctx: ServerContext,
@@ -413,7 +414,13 @@ export async function callNext(
   }
   const claim = await ctx.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`queue:${branch.id}`}))`);
-    // Lock holders take turns; an optimistic caller can still win a race, so re-read and retry.
+    // Lock holders take turns, but optimistic callers would keep racing this one for the head of
+    // the line (a CI run lost 20 races in a row): lock the line's rows, so their claims wait for
+    // this one and then find the ticket gone. Only tickets issued since can still be raced.
+    await tx.execute(
+      sql`select id from queue_tickets where branch_id = ${branch.id}::uuid and business_day = ${day}::date
+        and status = 'waiting' order by id for update`,
+    );
     let result: Claim = 'taken';
     for (let i = 0; i < 20 && result === 'taken'; i++) {
       result = await claimNext(ctx, tx, actor, spec);
