@@ -1,5 +1,4 @@
 import {
-  AppError,
   reclassify,
   refreshClock,
   type TCase,
@@ -8,18 +7,18 @@ import {
   type TPause,
   type TReclassifyRequest,
 } from '@serviceloop/domain';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { appendAudit, auditActor } from '../audit/service.ts';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
-import { caseSlaClocks, cases } from '../db/schema-cases.ts';
+import { caseSlaClocks } from '../db/schema-cases.ts';
 import type { Actor } from '../identity/actor.ts';
 import { loadCalendar } from './calendars.ts';
 import { derivedColumns, loadCaseClocks, policyFor } from './clocks.ts';
 import { caseConfigOf } from './config.ts';
 import type { TCaseDetail } from './contracts.ts';
 import { caseFromRecord } from './records.ts';
-import { caseActorOf, caseInScope, getCase, projection, recordEvents } from './service.ts';
+import { caseActorOf, caseInScope, getCase, recordEvents, saveCase } from './service.ts';
 
 /** Clocks whose terms come from the policy rule; review and extended decision clocks do not. */
 const POLICY_ROLES: readonly string[] = ['acknowledgement', 'first_response', 'resolution', 'approval'];
@@ -99,12 +98,7 @@ export async function reclassifyCase(
     const result = reclassify(before, input, caseActorOf(actor), now, config.policy);
     if (!result.ok) throw result.error;
     const after = result.case;
-    const updated = await tx
-      .update(cases)
-      .set(projection(after, now))
-      .where(and(eq(cases.id, id), eq(cases.version, before.version)))
-      .returning({ id: cases.id });
-    if (updated.length === 0) throw new AppError('conflict', 'The case changed meanwhile; reload and retry');
+    await saveCase(tx, before, after, now);
     const clocks =
       result.slaRule.before !== result.slaRule.after
         ? await reevaluateClocks(tx, after, row.calendarId, config, now)

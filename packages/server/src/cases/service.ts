@@ -83,6 +83,19 @@ export function projection(c: TCase, now: Date) {
   };
 }
 
+/**
+ * Writes a changed case over the version it was read at (optimistic locking): a colleague's
+ * change in between is a conflict, never overwritten.
+ */
+export async function saveCase(db: Executor, before: TCase, after: TCase, now: Date): Promise<void> {
+  const updated = await db
+    .update(cases)
+    .set(projection(after, now))
+    .where(and(eq(cases.id, before.id), eq(cases.version, before.version)))
+    .returning({ id: cases.id });
+  if (updated.length === 0) throw new AppError('conflict', 'The case changed meanwhile; reload and retry');
+}
+
 /** A case the actor may see, with its org unit; other branches' cases are "not found". */
 export async function caseInScope(db: Executor, actor: Actor, id: string) {
   if (!UUID.test(id)) throw new AppError('not_found', 'Case not found');
@@ -360,12 +373,7 @@ export async function actOnCase(
     });
     if (!result.ok) throw result.error;
     const after = result.case;
-    const updated = await tx
-      .update(cases)
-      .set(projection(after, now))
-      .where(and(eq(cases.id, id), eq(cases.version, before.version)))
-      .returning({ id: cases.id });
-    if (updated.length === 0) throw new AppError('conflict', 'The case changed meanwhile; reload and retry');
+    await saveCase(tx, before, after, now);
     const calendar = await loadCalendar(tx, row.calendarId);
     await applyEventsToClocks(tx, after, result.events, row.calendarId, calendar, now);
     await recordEvents(tx, ctx, after, row.orgUnitId, result.events);
