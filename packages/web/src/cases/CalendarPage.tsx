@@ -20,12 +20,9 @@ import {
 } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useUser } from '../identity/session.tsx';
-import { useOrgScope } from '../org/scope.tsx';
 import { describeError } from '../shell/api.ts';
 import { EChart, type EChartOption } from '../shell/EChart.tsx';
 import { formatDateTime } from '../shell/format.ts';
-import { useAsync } from '../shell/hooks.ts';
 import {
   type CalendarChangeResult,
   configApi,
@@ -37,7 +34,7 @@ import {
   WeekdayKeys,
   weekdayIndex,
 } from './config-model.ts';
-import { DuePreview, UnitPicker, unitName } from './config-ui.tsx';
+import { DuePreview, UnitPicker, unitName, useUnitView } from './config-ui.tsx';
 import { hoursOn, hoursText, type WeeklyHours, WorkingHoursCard } from './WorkingHours.tsx';
 
 const KIND_STYLE: Readonly<Record<DayKind, { background: string; color: string }>> = {
@@ -332,11 +329,7 @@ function DiffPreview({
 export function CalendarPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const user = useUser();
-  const scope = useOrgScope();
-  const [unitId, setUnitId] = useState<string>(scope.selectedId ?? user.orgUnitId);
-  const [reloadKey, setReloadKey] = useState(0);
-  const view = useAsync((signal) => configApi.calendar(unitId, signal), [unitId, reloadKey]);
+  const { user, unitId, setUnitId, reloadKey, reload, view } = useUnitView(configApi.calendar);
   const now = new Date();
   const today = plainDate(now.getFullYear(), now.getMonth(), now.getDate());
   const [cursor, setCursor] = useState({ year: now.getFullYear(), month: now.getMonth() });
@@ -356,7 +349,7 @@ export function CalendarPage() {
     setPreview(undefined);
     setUpload(undefined);
     setError(undefined);
-    setReloadKey((k) => k + 1);
+    reload();
     return result;
   };
 

@@ -27,8 +27,6 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useUser } from '../identity/session.tsx';
-import { useOrgScope } from '../org/scope.tsx';
 import { ApiError, describeError, type FieldIssue } from '../shell/api.ts';
 import { EChart, type EChartOption } from '../shell/EChart.tsx';
 import { formatDateTime } from '../shell/format.ts';
@@ -58,7 +56,7 @@ import {
   type UnitConfigView,
   yuan,
 } from './config-model.ts';
-import { DuePreview, UnitPicker, unitName } from './config-ui.tsx';
+import { DuePreview, UnitPicker, unitName, useUnitView } from './config-ui.tsx';
 import { EscalationRecipientsEditor } from './EscalationRecipients.tsx';
 
 type Tier = TAuthorityTable['tiers'][number];
@@ -814,11 +812,7 @@ function HistoryTab({
 export function SettingsPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const user = useUser();
-  const scope = useOrgScope();
-  const [unitId, setUnitId] = useState<string>(scope.selectedId ?? user.orgUnitId);
-  const [reloadKey, setReloadKey] = useState(0);
-  const view = useAsync((signal) => configApi.view(unitId, signal), [unitId, reloadKey]);
+  const { user, unitId, setUnitId, reloadKey, reload, view } = useUnitView(configApi.view);
   const [draft, setDraft] = useState<TCaseConfigOverride | undefined>(undefined);
   const [note, setNote] = useState('');
   const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
@@ -850,7 +844,7 @@ export function SettingsPage() {
       } else {
         void message.success(t('cases.settings.saved', { version: v.version + 1 }));
         setNote('');
-        setReloadKey((k) => k + 1);
+        reload();
       }
     } catch (error) {
       if (error instanceof ApiError && error.issues.length > 0) setIssues(error.issues);

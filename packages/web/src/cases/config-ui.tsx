@@ -2,7 +2,9 @@ import { ClockCircleOutlined } from '@ant-design/icons';
 import { Alert, Card, Descriptions, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useUser } from '../identity/session.tsx';
 import { OrgTreeSelect } from '../org/OrgTreeSelect.tsx';
+import { useOrgScope } from '../org/scope.tsx';
 import { describeError } from '../shell/api.ts';
 import { useAsync } from '../shell/hooks.ts';
 import {
@@ -19,6 +21,20 @@ import { CaseTypeList, SeverityList } from './model.ts';
 export function unitName(unit: UnitRef | null | undefined, locale: string): string {
   if (!unit) return '';
   return locale === 'en' && unit.nameEn ? unit.nameEn : unit.name;
+}
+
+/**
+ * The org unit a settings page edits — the header's scope, else the user's own unit — with its
+ * view loaded by `load`. `reload()` reads it again; `reloadKey` tells the page's parts to as well.
+ */
+export function useUnitView<T>(load: (unitId: string, signal: AbortSignal) => Promise<T>) {
+  const user = useUser();
+  const scope = useOrgScope();
+  const [unitId, setUnitId] = useState<string>(scope.selectedId ?? user.orgUnitId);
+  const [reloadKey, setReloadKey] = useState(0);
+  const view = useAsync((signal) => load(unitId, signal), [unitId, reloadKey]);
+  const reload = () => setReloadKey((k) => k + 1);
+  return { user, unitId, setUnitId, reloadKey, reload, view };
 }
 
 /** The org unit whose settings a page shows; defaults to the user's own unit. */
