@@ -23,13 +23,19 @@ export interface KpiRow extends KpiFigures {
   readonly targetWaitSeconds?: number;
 }
 
-export function serviceOption(k: DayKpis, label: (code: string) => string, t: TFunction): EChartOption {
-  const services = k.services.filter((s) => s.arrivals + s.walkUps > 0 || s.targetWaitSeconds > 0);
+/** Arrivals and served (bars) and the share called within target (line, right axis) per category. */
+function volumeOption(
+  categories: readonly string[],
+  rows: readonly KpiFigures[],
+  t: TFunction,
+  barMaxWidth?: number,
+): EChartOption {
+  const bars = barMaxWidth === undefined ? {} : { barMaxWidth };
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.withinTarget')] },
     grid: { left: 44, right: 52, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: services.map((s) => label(s.code)) },
+    xAxis: { type: 'category', data: [...categories] },
     yAxis: [
       { type: 'value', minInterval: 1 },
       { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
@@ -38,27 +44,37 @@ export function serviceOption(k: DayKpis, label: (code: string) => string, t: TF
       {
         name: t('queue.kpi.arrivals'),
         type: 'bar',
-        data: services.map((s) => s.arrivals),
+        data: rows.map((r) => r.arrivals),
         itemStyle: { color: BRAND },
-        barMaxWidth: 36,
+        ...bars,
       },
       {
         name: t('queue.kpi.served'),
         type: 'bar',
-        data: services.map((s) => s.served),
+        data: rows.map((r) => r.served),
         itemStyle: { color: GOOD },
-        barMaxWidth: 36,
+        ...bars,
       },
       {
         name: t('queue.kpi.withinTarget'),
         type: 'line',
         yAxisIndex: 1,
-        data: services.map((s) => s.withinTargetPct),
+        data: rows.map((r) => r.withinTargetPct),
         itemStyle: { color: TARGET },
         connectNulls: false,
       },
     ],
   };
+}
+
+export function serviceOption(k: DayKpis, label: (code: string) => string, t: TFunction): EChartOption {
+  const services = k.services.filter((s) => s.arrivals + s.walkUps > 0 || s.targetWaitSeconds > 0);
+  return volumeOption(
+    services.map((s) => label(s.code)),
+    services,
+    t,
+    36,
+  );
 }
 
 export function hourlyOption(k: DayKpis, t: TFunction): EChartOption {
@@ -128,37 +144,11 @@ export function waitOption(k: DayKpis, t: TFunction): EChartOption {
 }
 
 export function trendOption(trend: KpiTrend, t: TFunction): EChartOption {
-  return {
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0, data: [t('queue.kpi.arrivals'), t('queue.kpi.served'), t('queue.kpi.withinTarget')] },
-    grid: { left: 44, right: 52, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: trend.days.map((d) => d.businessDay.slice(5)) },
-    yAxis: [
-      { type: 'value', minInterval: 1 },
-      { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
-    ],
-    series: [
-      {
-        name: t('queue.kpi.arrivals'),
-        type: 'bar',
-        data: trend.days.map((d) => d.arrivals),
-        itemStyle: { color: BRAND },
-      },
-      {
-        name: t('queue.kpi.served'),
-        type: 'bar',
-        data: trend.days.map((d) => d.served),
-        itemStyle: { color: GOOD },
-      },
-      {
-        name: t('queue.kpi.withinTarget'),
-        type: 'line',
-        yAxisIndex: 1,
-        data: trend.days.map((d) => d.withinTargetPct),
-        itemStyle: { color: TARGET },
-      },
-    ],
-  };
+  return volumeOption(
+    trend.days.map((d) => d.businessDay.slice(5)),
+    trend.days,
+    t,
+  );
 }
 
 /** `YYYY-MM-DD` `n` days before `day` (calendar arithmetic in UTC, no time zone involved). */
