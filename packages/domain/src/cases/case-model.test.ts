@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CaseStates,
   CaseTypes,
   caseNumberYear,
   formatCaseNumber,
   newCase,
+  OpenCaseStates,
   parseCaseNumber,
   ZComplaintRecord,
 } from './case-model.ts';
@@ -166,5 +168,20 @@ describe('compensation authority and recovery economics', () => {
     expect(() =>
       recoveryEconomics({ compensation: [{ amountMinor: 1, currency: 'USD' }], customer }),
     ).toThrow();
+  });
+});
+
+describe('open case states', () => {
+  it('are every state but closed, merged and withdrawn, in workflow order', () => {
+    expect(OpenCaseStates).toEqual([
+      'received',
+      'acknowledged',
+      'investigating',
+      'resolution_proposed',
+      'accepted',
+      'rejected',
+      'review_requested',
+    ]);
+    expect(CaseStates.filter((s) => !OpenCaseStates.includes(s))).toEqual(['closed', 'merged', 'withdrawn']);
   });
 });

@@ -64,6 +64,11 @@ export const CaseStates = [
   'withdrawn',
 ] as const;
 
+/** States in which a case is still being worked: all but closed, merged and withdrawn. */
+export const OpenCaseStates: readonly (typeof CaseStates)[number][] = CaseStates.filter(
+  (s) => s !== 'closed' && s !== 'merged' && s !== 'withdrawn',
+);
+
 export const RootCauseCategories = [
   'people',
   'process',

@@ -5,6 +5,7 @@ import {
   computeClockDue,
   formatCaseNumber,
   newCase,
+  OpenCaseStates,
   resolveClock,
   type TCase,
   type TCaseAction,
@@ -451,15 +452,8 @@ function riskCondition(risk: 'ok' | 'warning' | 'breached', now: Date): SQL {
   return sql`(not ${breached} and not ${warning})`;
 }
 
-export const OPEN_STATES = [
-  'received',
-  'acknowledged',
-  'investigating',
-  'resolution_proposed',
-  'accepted',
-  'rejected',
-  'review_requested',
-];
+/** Open cases (still being worked): closed, merged and withdrawn ones are not. */
+export const OPEN_STATES = OpenCaseStates;
 
 /** The inbox: cases in scope, filtered, with their nearest due time and SLA risk. */
 export async function listCases(
@@ -574,7 +568,7 @@ export async function extendResolutionPeriod(
         });
       }
     }
-    if (['closed', 'merged', 'withdrawn'].includes(c.state)) {
+    if (!OPEN_STATES.includes(c.state)) {
       throw new AppError('invalid_state', `Cannot extend a case that is ${c.state}`);
     }
     const now = ctx.clock();
