@@ -77,24 +77,27 @@ function storeViews(userId: string, views: readonly SavedView[]): void {
   }
 }
 
+/** The list's filters as query parameters: the same for the table and its spreadsheet export. */
+function listQuery(filters: InboxFilters, orgUnitId: string | undefined) {
+  return {
+    orgUnitId,
+    q: filters.q || undefined,
+    state: filters.state,
+    type: filters.type,
+    risk: filters.risk,
+    assigneeId: filters.assignee,
+    open: filters.open === undefined ? undefined : String(filters.open),
+    sort: 'due',
+  };
+}
+
 function useCaseList(filters: InboxFilters, page: number, pageSize: number) {
   const scope = useOrgScope();
   return useAsync(
     (signal) =>
       api.get<{ items: CaseListItem[]; total: number }>(
         '/cases',
-        {
-          orgUnitId: scope.selectedId,
-          q: filters.q || undefined,
-          state: filters.state,
-          type: filters.type,
-          risk: filters.risk,
-          assigneeId: filters.assignee,
-          open: filters.open === undefined ? undefined : String(filters.open),
-          sort: 'due',
-          page,
-          pageSize,
-        },
+        { ...listQuery(filters, scope.selectedId), page, pageSize },
         signal,
       ),
     [scope.selectedId, JSON.stringify(filters), page, pageSize],
@@ -287,14 +290,7 @@ export function InboxPage() {
           <Typography.Text type="secondary">{t('cases.inbox.keyboardHint')}</Typography.Text>
           <a
             href={buildUrl('/cases/export.xlsx', {
-              orgUnitId: scope.selectedId,
-              q: filters.q || undefined,
-              state: filters.state,
-              type: filters.type,
-              risk: filters.risk,
-              assigneeId: filters.assignee,
-              open: filters.open === undefined ? undefined : String(filters.open),
-              sort: 'due',
+              ...listQuery(filters, scope.selectedId),
               locale: i18n.language === 'en' ? 'en' : 'zh-CN',
             })}
             download="case-list.xlsx"
