@@ -1,3 +1,5 @@
+import type { TBusinessCalendar } from './calendar.ts';
+import type { CalendarDiff } from './calendar-diff.ts';
 import type { CaseConfigSection, TCaseConfig, TCaseConfigOverride } from './sla-config.ts';
 
 // What the case-engine settings API answers (types only: the web app imports them type-only).
@@ -30,4 +32,45 @@ export interface ConfigVersionView {
   readonly note: string | null;
   readonly createdByName: string | null;
   readonly createdAt: string;
+}
+
+/** One version of a unit's business calendar, for its history. */
+export interface UnitCalendarVersion {
+  readonly version: number;
+  /** The unit's own version (not one inherited from above). */
+  readonly own: boolean;
+  /** Where it came from: the .ics file's name, a copied built-in, the command line… */
+  readonly source: string;
+  /** What the version changed, as recorded (`changedDays` among it). */
+  readonly changes: { readonly changedDays?: number } & Record<string, unknown>;
+  readonly warnings: string[];
+  readonly note: string | null;
+  readonly createdByName: string | null;
+  readonly createdAt: string;
+}
+
+/** GET /sla/calendars/units/:id: the calendar a unit's cases run on and where it comes from. */
+export interface UnitCalendarView {
+  readonly orgUnit: UnitRef & { readonly kind: string; readonly timeZone: string };
+  /** The unit's own latest version number (0 when it never had one). */
+  readonly version: number;
+  readonly own: boolean;
+  readonly effective: {
+    readonly ref: string;
+    readonly source: 'own' | 'inherited' | 'built_in';
+    readonly sourceUnit: UnitRef | null;
+    readonly version: number;
+    readonly calendar: TBusinessCalendar;
+  };
+  readonly history: UnitCalendarVersion[];
+  readonly builtIns: string[];
+}
+
+/** A calendar change (import, edit, copy, inherit): what it changes, and the view after it. */
+export interface CalendarChangeResult {
+  readonly applied: boolean;
+  readonly diff: CalendarDiff;
+  readonly warnings: string[];
+  readonly years: number[];
+  readonly view: UnitCalendarView;
 }

@@ -1,6 +1,7 @@
 import {
   AppError,
   BUILT_IN_CALENDARS,
+  type CalendarChangeResult,
   type CalendarDiff,
   type CalendarImportMode,
   CalendarWeekdays,
@@ -9,6 +10,8 @@ import {
   importICalendarInto,
   isWithin,
   type TBusinessCalendar,
+  type UnitCalendarVersion,
+  type UnitCalendarView,
   weeklyHoursIssues,
   ZBusinessCalendar,
 } from '@serviceloop/domain';
@@ -237,33 +240,6 @@ export async function resolveUnitCalendar(db: Executor, unitId: string): Promise
   );
 }
 
-export interface UnitCalendarVersion {
-  readonly version: number;
-  readonly own: boolean;
-  readonly source: string;
-  readonly changes: Record<string, unknown>;
-  readonly warnings: string[];
-  readonly note: string | null;
-  readonly createdByName: string | null;
-  readonly createdAt: string;
-}
-
-export interface UnitCalendarView {
-  readonly orgUnit: { id: string; name: string; nameEn: string | null; kind: string; timeZone: string };
-  /** The unit's own latest version number (0 when it never had one). */
-  readonly version: number;
-  readonly own: boolean;
-  readonly effective: {
-    readonly ref: string;
-    readonly source: 'own' | 'inherited' | 'built_in';
-    readonly sourceUnit: { id: string; name: string; nameEn: string | null } | null;
-    readonly version: number;
-    readonly calendar: TBusinessCalendar;
-  };
-  readonly history: UnitCalendarVersion[];
-  readonly builtIns: string[];
-}
-
 export async function getUnitCalendar(
   ctx: ServerContext,
   actor: Actor,
@@ -342,7 +318,7 @@ async function unitCalendarView(db: Executor, unitId: string): Promise<UnitCalen
       version: h.version,
       own: h.calendar !== null,
       source: h.source,
-      changes: h.changes as Record<string, unknown>,
+      changes: h.changes as UnitCalendarVersion['changes'],
       warnings: h.warnings as string[],
       note: h.note,
       createdByName: h.createdByName,
@@ -371,14 +347,6 @@ export type CalendarChange =
   | { readonly action: 'set'; readonly calendar: Omit<TBusinessCalendar, 'id'> }
   | { readonly action: 'copy'; readonly from: string }
   | { readonly action: 'inherit' };
-
-export interface CalendarChangeResult {
-  readonly applied: boolean;
-  readonly diff: CalendarDiff;
-  readonly warnings: string[];
-  readonly years: number[];
-  readonly view: UnitCalendarView;
-}
 
 interface Proposal {
   readonly next: TBusinessCalendar | null;

@@ -1,4 +1,5 @@
 import type {
+  CalendarChangeResult,
   CalendarDiff,
   CaseConfigSection,
   CaseServiceLevel,
@@ -16,6 +17,8 @@ import type {
   TEscalationPolicy,
   TSlaPolicy,
   TSlaPreset,
+  UnitCalendarVersion,
+  UnitCalendarView,
   UnitConfigView,
   UnitRef,
 } from '@serviceloop/domain';
@@ -23,6 +26,7 @@ import { request } from '../shell/api.ts';
 
 // The settings API's shapes (type-only imports: nothing of the domain is bundled).
 export type {
+  CalendarChangeResult,
   CalendarDiff,
   CaseConfigSection,
   EscalationLevel,
@@ -35,6 +39,8 @@ export type {
   TEscalationPolicy,
   TSlaPolicy,
   TSlaPreset,
+  UnitCalendarVersion as CalendarHistoryEntry,
+  UnitCalendarView,
   UnitConfigView,
   UnitRef,
 };
@@ -55,40 +61,6 @@ export interface PolicyPreview {
     readonly due: string;
     readonly lastDay: string | null;
   }[];
-}
-
-export interface CalendarHistoryEntry {
-  readonly version: number;
-  readonly own: boolean;
-  readonly source: string;
-  readonly changes: { readonly changedDays?: number } & Record<string, unknown>;
-  readonly warnings: readonly string[];
-  readonly note: string | null;
-  readonly createdByName: string | null;
-  readonly createdAt: string;
-}
-
-export interface UnitCalendarView {
-  readonly orgUnit: UnitRef & { readonly kind: string; readonly timeZone: string };
-  readonly version: number;
-  readonly own: boolean;
-  readonly effective: {
-    readonly ref: string;
-    readonly source: 'own' | 'inherited' | 'built_in';
-    readonly sourceUnit: UnitRef | null;
-    readonly version: number;
-    readonly calendar: TBusinessCalendar;
-  };
-  readonly history: readonly CalendarHistoryEntry[];
-  readonly builtIns: readonly string[];
-}
-
-export interface CalendarChangeResult {
-  readonly applied: boolean;
-  readonly diff: CalendarDiff;
-  readonly warnings: readonly string[];
-  readonly years: readonly number[];
-  readonly view: UnitCalendarView;
 }
 
 export const SectionList = [
