@@ -49,6 +49,14 @@ describe('branch queue back office in Chromium', () => {
     expect(settings.services.find((s) => s.code === 'cash')?.targetWaitSeconds).toBe(600);
     await shot(page, 'qa01-settings');
 
+    // A policy the domain's schema refuses (two classes with one id): the server's reason shows
+    // (the web app carries no zod to check it first) and nothing is saved.
+    const version = await page.getByTestId('policy-version').textContent();
+    await page.getByTestId('policy-class').nth(1).locator('input').first().fill('vip');
+    await page.getByTestId('policy-save').click();
+    await eventually(() => page.locator('.ant-message').textContent()).toContain('Duplicate class vip');
+    expect(await page.getByTestId('policy-version').textContent()).toBe(version);
+
     // A teller serves two customers; a third still waits.
     const teller = apiAs(harness.app, 'bj-cy.teller1');
     const overview = await teller<{ counters: { id: string }[] }>('GET', `/branches/${branch}/queue`);

@@ -191,6 +191,7 @@ export function QueueSettingsPage() {
     const name = locale === 'en' ? c?.nameEn : c?.nameZh;
     return name ? `${name} (${id})` : id;
   };
+  const classOptions = classIds.map((id) => ({ value: id, label: classLabel(id) }));
   const chart = policyChart(watched, classLabel, t);
 
   const savePolicy = async (values: PolicyForm) => {
@@ -467,16 +468,12 @@ export function QueueSettingsPage() {
                     label={t('queue.settings.defaultClass')}
                     rules={[{ required: true }]}
                   >
-                    <Select options={classIds.map((id) => ({ value: id, label: classLabel(id) }))} />
+                    <Select options={classOptions} />
                   </Form.Item>
                 </Col>
                 <Col xs={24} md={12}>
                   <Form.Item name="assistanceClass" label={t('queue.settings.assistanceClass')}>
-                    <Select
-                      allowClear
-                      placeholder={t('queue.settings.none')}
-                      options={classIds.map((id) => ({ value: id, label: classLabel(id) }))}
-                    />
+                    <Select allowClear placeholder={t('queue.settings.none')} options={classOptions} />
                   </Form.Item>
                 </Col>
               </Row>
@@ -485,11 +482,7 @@ export function QueueSettingsPage() {
                 {PersonServiceLevels.map((level) => (
                   <Col xs={12} md={6} key={level}>
                     <Form.Item name={['levels', level]} label={t(`serviceLevel.${level}`)}>
-                      <Select
-                        allowClear
-                        placeholder={t('queue.settings.none')}
-                        options={classIds.map((id) => ({ value: id, label: classLabel(id) }))}
-                      />
+                      <Select allowClear placeholder={t('queue.settings.none')} options={classOptions} />
                     </Form.Item>
                   </Col>
                 ))}
