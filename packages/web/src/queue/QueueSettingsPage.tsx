@@ -8,6 +8,7 @@ import {
   Card,
   Col,
   Form,
+  type FormRule,
   Input,
   InputNumber,
   Row,
@@ -19,7 +20,7 @@ import {
   Typography,
 } from 'antd';
 import type { TFunction } from 'i18next';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useUser } from '../identity/session.tsx';
 import { ApiError, api, describeError } from '../shell/api.ts';
@@ -147,6 +148,25 @@ function policyChart(f: PolicyForm | undefined, label: (id: string) => string, t
     }),
   };
   return option;
+}
+
+/** A cell of the classes table: a form field without a label of its own (the column names it). */
+function FieldCell({
+  name,
+  rules,
+  children,
+}: {
+  readonly name: (string | number)[];
+  readonly rules?: FormRule[];
+  readonly children: ReactNode;
+}) {
+  return (
+    <td style={{ paddingRight: 8 }}>
+      <Form.Item name={name} rules={rules} style={{ marginBottom: 8 }}>
+        {children}
+      </Form.Item>
+    </td>
+  );
 }
 
 /** Branch manager: the branch's service catalogue and calling policy. */
@@ -386,55 +406,29 @@ export function QueueSettingsPage() {
                       <tbody>
                         {fields.map((field) => (
                           <tr key={field.key} data-testid="policy-class">
-                            <td style={{ paddingRight: 8 }}>
-                              <Form.Item
-                                name={[field.name, 'id']}
-                                rules={[{ required: true, pattern: /^[a-z0-9][a-z0-9_-]*$/ }]}
-                                style={{ marginBottom: 8 }}
-                              >
-                                <Input style={{ width: 110 }} />
-                              </Form.Item>
-                            </td>
-                            <td style={{ paddingRight: 8 }}>
-                              <Form.Item
-                                name={[field.name, locale === 'en' ? 'nameEn' : 'nameZh']}
-                                style={{ marginBottom: 8 }}
-                              >
-                                <Input style={{ width: 110 }} />
-                              </Form.Item>
-                            </td>
-                            <td style={{ paddingRight: 8 }}>
-                              <Form.Item
-                                name={[field.name, 'weight']}
-                                rules={[{ required: true }]}
-                                style={{ marginBottom: 8 }}
-                              >
-                                <InputNumber min={0.1} max={1000} step={0.5} style={{ width: 90 }} />
-                              </Form.Item>
-                            </td>
-                            <td style={{ paddingRight: 8 }}>
-                              <Form.Item
-                                name={[field.name, 'headStartMin']}
-                                rules={[{ required: true }]}
-                                style={{ marginBottom: 8 }}
-                              >
-                                <InputNumber min={0} max={1440} style={{ width: 90 }} />
-                              </Form.Item>
-                            </td>
-                            <td style={{ paddingRight: 8 }}>
-                              <Form.Item
-                                name={[field.name, 'maxWaitMin']}
-                                rules={[{ required: true }]}
-                                style={{ marginBottom: 8 }}
-                              >
-                                <InputNumber
-                                  min={1}
-                                  max={1440}
-                                  style={{ width: 90 }}
-                                  data-testid={`policy-maxwait-${field.name}`}
-                                />
-                              </Form.Item>
-                            </td>
+                            <FieldCell
+                              name={[field.name, 'id']}
+                              rules={[{ required: true, pattern: /^[a-z0-9][a-z0-9_-]*$/ }]}
+                            >
+                              <Input style={{ width: 110 }} />
+                            </FieldCell>
+                            <FieldCell name={[field.name, locale === 'en' ? 'nameEn' : 'nameZh']}>
+                              <Input style={{ width: 110 }} />
+                            </FieldCell>
+                            <FieldCell name={[field.name, 'weight']} rules={[{ required: true }]}>
+                              <InputNumber min={0.1} max={1000} step={0.5} style={{ width: 90 }} />
+                            </FieldCell>
+                            <FieldCell name={[field.name, 'headStartMin']} rules={[{ required: true }]}>
+                              <InputNumber min={0} max={1440} style={{ width: 90 }} />
+                            </FieldCell>
+                            <FieldCell name={[field.name, 'maxWaitMin']} rules={[{ required: true }]}>
+                              <InputNumber
+                                min={1}
+                                max={1440}
+                                style={{ width: 90 }}
+                                data-testid={`policy-maxwait-${field.name}`}
+                              />
+                            </FieldCell>
                             <td>
                               <Button
                                 type="text"
