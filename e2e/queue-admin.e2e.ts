@@ -56,6 +56,7 @@ describe('branch queue back office in Chromium', () => {
     await page.getByTestId('policy-save').click();
     await eventually(() => page.locator('.ant-message').textContent()).toContain('Duplicate class vip');
     expect(await page.getByTestId('policy-version').textContent()).toBe(version);
+    await page.locator('.ant-message-error').waitFor({ state: 'detached' }); // not in the next screenshots
 
     // A teller serves two customers; a third still waits.
     const teller = apiAs(harness.app, 'bj-cy.teller1');
