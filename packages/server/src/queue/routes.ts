@@ -11,6 +11,7 @@ import {
   ZPostNoticeRequest,
   ZQueueCode,
   ZTicket,
+  ZTicketStatusView,
   ZTransferTicketRequest,
   ZUpdateBranchQueuePolicyRequest,
   ZUpdateServiceRequest,
@@ -89,18 +90,6 @@ const ZServiceView = z.object({
   nameEn: z.string(),
   targetWaitSeconds: z.number().int(),
   active: z.boolean(),
-});
-
-const ZTicketStatusView = z.object({
-  ticket: ZTicket,
-  branchName: z.string(),
-  branchNameEn: z.string().nullable(),
-  serviceNameZh: z.string(),
-  serviceNameEn: z.string(),
-  peopleAhead: z.number().int().nullable(),
-  estimate: ZWaitEstimate.nullable(),
-  counterNumber: z.number().int().nullable(),
-  counterName: z.string().nullable(),
 });
 
 const ZLobbyOverview = z.object({

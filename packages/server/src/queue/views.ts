@@ -3,7 +3,7 @@ import {
   businessDayOf,
   type CounterView,
   peopleAhead,
-  type TTicket,
+  type TTicketStatusView,
   type TWaitEstimate,
 } from '@serviceloop/domain';
 import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
@@ -38,17 +38,7 @@ function countersFromRaw(raw: readonly RawCounter[]): CounterRow[] {
   }));
 }
 
-export interface TicketStatusView {
-  readonly ticket: TTicket;
-  readonly branchName: string;
-  readonly branchNameEn: string | null;
-  readonly serviceNameZh: string;
-  readonly serviceNameEn: string;
-  readonly peopleAhead: number | null;
-  readonly estimate: TWaitEstimate | null;
-  readonly counterNumber: number | null;
-  readonly counterName: string | null;
-}
+export type TicketStatusView = TTicketStatusView;
 
 /**
  * Public status of one ticket (by its unguessable id): position and predicted wait while it

@@ -5,6 +5,7 @@ import type {
   TIssueTicketResponse,
   TNotice,
   TTicket,
+  TTicketStatusView,
   TWaitEstimate,
 } from '@serviceloop/domain';
 import type { TFunction } from 'i18next';
@@ -47,17 +48,7 @@ export interface KioskInfo {
   readonly services: readonly QueueService[];
 }
 
-export interface TicketStatusView {
-  readonly ticket: TTicket;
-  readonly branchName: string;
-  readonly branchNameEn: string | null;
-  readonly serviceNameZh: string;
-  readonly serviceNameEn: string;
-  readonly peopleAhead: number | null;
-  readonly estimate: TWaitEstimate | null;
-  readonly counterNumber: number | null;
-  readonly counterName: string | null;
-}
+export type TicketStatusView = TTicketStatusView;
 
 export interface Counter {
   readonly id: string;

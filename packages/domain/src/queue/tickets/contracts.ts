@@ -72,6 +72,20 @@ export const ZWaitEstimate = z.object({
 });
 export type TWaitEstimate = z.infer<typeof ZWaitEstimate>;
 
+/** Public status of one ticket (by its unguessable id), as the status page and the QR link read it. */
+export const ZTicketStatusView = z.object({
+  ticket: ZTicket,
+  branchName: z.string(),
+  branchNameEn: z.string().nullable(),
+  serviceNameZh: z.string(),
+  serviceNameEn: z.string(),
+  peopleAhead: z.number().int().nullable(),
+  estimate: ZWaitEstimate.nullable(),
+  counterNumber: z.number().int().nullable(),
+  counterName: z.string().nullable(),
+});
+export type TTicketStatusView = z.infer<typeof ZTicketStatusView>;
+
 export const ZIssueTicketResponse = z.object({
   ticket: ZTicket,
   peopleAhead: z.number().int().min(0),
