@@ -54,6 +54,8 @@ const POOL = Number(process.env.BENCH_DB_POOL ?? 20);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'silent';
 /** BENCH_DISPATCHER=false measures without the outbox dispatcher (boards then use the local fast path only). */
 const DISPATCHER = process.env.BENCH_DISPATCHER !== 'false';
+/** BENCH_FLOOR=false runs the queue alone (to profile it); the ratio is then not measured. */
+const FLOOR = process.env.BENCH_FLOOR !== 'false';
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -636,7 +638,7 @@ async function main(): Promise<void> {
     // Warm both up, then alternate ROUNDS segments of each; figures add up over the segments.
     const segment = SECONDS / ROUNDS;
     for (let r = 0; r < ROUNDS; r++) {
-      await floorPhase.segment(segment, r === 0 ? WARMUP_SECONDS : 0.5);
+      if (FLOOR) await floorPhase.segment(segment, r === 0 ? WARMUP_SECONDS : 0.5);
       await queuePhase.segment(segment, r === 0 ? WARMUP_SECONDS : 0.5);
     }
     const floor = floorPhase.result();

