@@ -130,7 +130,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   });
   fastify.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, done);
+    securityHeaders(request.raw, reply.raw, (error?: unknown) =>
+      done(error instanceof Error ? error : undefined),
+    );
   });
   await fastify.register(cookie);
   await fastify.register(rateLimit, { global: false });

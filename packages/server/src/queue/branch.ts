@@ -31,7 +31,7 @@ export interface ServiceInfo extends TServiceDefinition {
 /**
  * Branch rows and service catalogues change rarely (an administrator edits them); every queue
  * operation reads them. They are cached per server context for a few seconds, and dropped at
- * once when this node changes them. Another node sees a change within TTL_MS.
+ * once when this node changes them. Another node sees a change within TTL_MS and one request.
  */
 const TTL_MS = 10_000;
 
@@ -65,28 +65,73 @@ function cachesOf(ctx: ServerContext): Caches {
   return c;
 }
 
-function fresh<T>(entry: Cached<T> | undefined): entry is Cached<T> {
-  return entry !== undefined && Date.now() - entry.at < TTL_MS;
+const refreshing = new WeakMap<Map<string, unknown>, Set<string>>();
+
+/**
+ * A cached value: fresh, it is returned; expired, it is still returned while one background read
+ * replaces it (no request waits for a re-read of something that rarely changes); absent, it is
+ * read. A re-read equal to the cached value (`same`) keeps the cached object, so what is keyed by
+ * its identity (compiled policies, predictions) stays warm.
+ */
+async function cachedRead<T>(
+  ctx: ServerContext,
+  cache: Map<string, Cached<T>>,
+  key: string,
+  load: () => Promise<T>,
+  same: (a: T, b: T) => boolean,
+): Promise<T> {
+  const hit = cache.get(key);
+  if (!hit) {
+    const value = await load();
+    cache.set(key, { value, at: Date.now() });
+    return value;
+  }
+  if (Date.now() - hit.at < TTL_MS) return hit.value;
+  let keys = refreshing.get(cache);
+  if (!keys) {
+    keys = new Set();
+    refreshing.set(cache, keys);
+  }
+  if (!keys.has(key)) {
+    const inFlight = keys;
+    inFlight.add(key);
+    load()
+      .then((value) => {
+        // An edit on this node (forget*) meanwhile removed the entry: its next read loads anew.
+        if (cache.get(key) !== hit) return;
+        cache.set(key, { value: same(hit.value, value) ? hit.value : value, at: Date.now() });
+      })
+      .catch((error: unknown) => ctx.log.warn({ err: error, key }, 'queue cache refresh failed'))
+      .finally(() => inFlight.delete(key));
+  }
+  return hit.value;
 }
+
+const sameJson = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** The branch, or undefined when the id is not a branch. */
 export async function findBranch(ctx: ServerContext, branchId: string): Promise<BranchInfo | undefined> {
-  const cache = cachesOf(ctx).branches;
-  const hit = cache.get(branchId);
-  if (fresh(hit)) return hit.value ?? undefined;
-  const [row] = await ctx.db
-    .select({
-      id: orgUnits.id,
-      code: orgUnits.code,
-      name: orgUnits.name,
-      nameEn: orgUnits.nameEn,
-      path: orgUnits.path,
-      timeZone: orgUnits.timeZone,
-    })
-    .from(orgUnits)
-    .where(and(eq(orgUnits.id, branchId), eq(orgUnits.kind, 'branch'), eq(orgUnits.active, true)));
-  cache.set(branchId, { value: row ?? null, at: Date.now() });
-  return row;
+  const value = await cachedRead(
+    ctx,
+    cachesOf(ctx).branches,
+    branchId,
+    async () => {
+      const [row] = await ctx.db
+        .select({
+          id: orgUnits.id,
+          code: orgUnits.code,
+          name: orgUnits.name,
+          nameEn: orgUnits.nameEn,
+          path: orgUnits.path,
+          timeZone: orgUnits.timeZone,
+        })
+        .from(orgUnits)
+        .where(and(eq(orgUnits.id, branchId), eq(orgUnits.kind, 'branch'), eq(orgUnits.active, true)));
+      return row ?? null;
+    },
+    sameJson,
+  );
+  return value ?? undefined;
 }
 
 /** A branch anybody may address (kiosk, display, status page): it must exist. */
@@ -105,16 +150,20 @@ export async function branchInScope(ctx: ServerContext, actor: Actor, branchId: 
 
 /** The branch's service catalogue; a branch without one gets the default catalogue and counters. */
 export async function servicesOf(ctx: ServerContext, branchId: string): Promise<readonly ServiceInfo[]> {
-  const cache = cachesOf(ctx).services;
-  const hit = cache.get(branchId);
-  if (fresh(hit)) return hit.value;
-  let rows = await loadServices(ctx.db, branchId);
-  if (rows.length === 0) {
-    await seedBranchQueue(ctx, branchId);
-    rows = await loadServices(ctx.db, branchId);
-  }
-  cache.set(branchId, { value: rows, at: Date.now() });
-  return rows;
+  return cachedRead(
+    ctx,
+    cachesOf(ctx).services,
+    branchId,
+    async () => {
+      let rows = await loadServices(ctx.db, branchId);
+      if (rows.length === 0) {
+        await seedBranchQueue(ctx, branchId);
+        rows = await loadServices(ctx.db, branchId);
+      }
+      return rows;
+    },
+    sameJson,
+  );
 }
 
 async function loadServices(db: Executor, branchId: string): Promise<ServiceInfo[]> {
@@ -151,12 +200,13 @@ export function forgetServices(ctx: ServerContext, branchId: string): void {
  * (a contract tightened since) falls back to the default, loudly.
  */
 export async function branchPolicy(ctx: ServerContext, branchId: string): Promise<PolicyInfo> {
-  const cache = cachesOf(ctx).policies;
-  const hit = cache.get(branchId);
-  if (fresh(hit)) return hit.value;
-  const info = await loadPolicy(ctx, ctx.db, branchId);
-  cache.set(branchId, { value: info, at: Date.now() });
-  return info;
+  return cachedRead(
+    ctx,
+    cachesOf(ctx).policies,
+    branchId,
+    () => loadPolicy(ctx, ctx.db, branchId),
+    (a, b) => a.version === b.version && sameJson(a.policy, b.policy),
+  );
 }
 
 /** The stored policy read through `db` (e.g. a transaction holding its row lock), uncached. */
