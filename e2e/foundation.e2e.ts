@@ -247,7 +247,10 @@ describe('foundation journeys in Chromium', () => {
     const rows = rejections.locator('tbody tr.ant-table-row');
     expect(await rows.count()).toBe(1);
     expect(await rows.first().locator('td').first().textContent()).toBe('3');
-    expect(await rows.first().textContent()).toContain('home_branch_code');
+    // The reason in the reader's language (zh-CN), rendered from the server's code and parameters.
+    expect(await rows.first().textContent()).toContain(
+      'home_branch_code：机构代码不存在或不在您的管辖范围内（文件中为“XX-NOPE”）',
+    );
     expect(await page.getByTestId('import-rejected').textContent()).toContain('2 行中有 1 行不合格');
     expect(await page.getByTestId('import-run').isDisabled()).toBe(true);
     expect(await customerTotal()).toBe(before);

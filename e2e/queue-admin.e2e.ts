@@ -138,6 +138,7 @@ describe('branch queue back office in Chromium', () => {
     await eventually(() => rejections.count()).toBe(1);
     // Row 4 of the file (the header is row 1) is the bad one.
     expect(await rejections.first().locator('td').first().textContent()).toBe('4');
+    expect(await rejections.first().textContent()).toContain('priority：应为整数（文件中为“yesterday”）');
     expect(await page.getByTestId('visits-progress').getAttribute('class')).toContain(
       'ant-progress-status-success',
     );

@@ -15,5 +15,7 @@ export * from './queue/tickets/index.ts';
 export * from './queue/visit-log/index.ts';
 export * from './shared/clock.ts';
 export * from './shared/errors.ts';
+export * from './shared/import-issues.ts';
+export * from './shared/import-reasons.ts';
 export * from './shared/money.ts';
 export * from './shared/wall-clock.ts';

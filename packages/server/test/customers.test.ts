@@ -129,6 +129,22 @@ describe.each(engines)('customers on %s', (engine) => {
     const text = JSON.stringify(report.rejections);
     expect(text).toMatch(/name/);
     expect(text).toMatch(/tier/);
+    // Each reason also as a code with its parameters, for the reader's language.
+    expect(report.rejections[0]).toMatchObject({
+      row: 3,
+      codes: [{ code: 'required', column: 'name' }],
+    });
+    expect(report.rejections[1].codes).toEqual(
+      expect.arrayContaining([
+        { code: 'unknown_branch', column: 'home_branch_code', value: 'BJ-HD' },
+        {
+          code: 'invalid_choice',
+          column: 'tier',
+          value: 'gold',
+          allowed: ['vip', 'major', 'ordinary', 'small'],
+        },
+      ]),
+    );
     expect((await call(env, 'GET', '/api/v1/customers?pageSize=1', { session: manager })).json().total).toBe(
       before,
     );
@@ -167,6 +183,9 @@ describe.each(engines)('customers on %s', (engine) => {
     const dupReport = await waitForJob(env, manager, again.json().id);
     expect(dupReport.status).toBe('rejected');
     expect(JSON.stringify(dupReport.rejections)).toMatch(/already on file/);
+    expect(dupReport.rejections[0].codes).toEqual([
+      { code: 'already_on_file', column: 'id_number', customerNo: expect.stringMatching(/^C\d+/) },
+    ]);
   });
 
   it('rejects a file with missing columns as a whole, with a message', async () => {
@@ -178,5 +197,9 @@ describe.each(engines)('customers on %s', (engine) => {
     const job = await waitForJob(env, manager, res.json().id);
     expect(job.status).toBe('rejected');
     expect(job.message).toMatch(/Missing columns: kind/);
+    expect(job.refusal).toEqual({
+      code: 'missing_columns',
+      columns: ['kind', 'id_type', 'id_number', 'tier', 'service_level', 'home_branch_code'],
+    });
   });
 });

@@ -111,7 +111,10 @@ describe.each(engines)('queue records, KPIs and the display stream on %s', (engi
     };
     const job = await poll(start.json().id);
     expect(job).toMatchObject({ status: 'imported', accepted: 1, rejected: 1 });
-    expect(job.rejections[0].row).toBe(3);
+    expect(job.rejections[0]).toMatchObject({
+      row: 3,
+      codes: [{ code: 'bad_integer', column: 'priority', value: 'x' }],
+    });
 
     const dryStart = await call(env, 'POST', `${base()}/visit-imports?dryRun=true&fileName=history.csv`, {
       session: manager,

@@ -87,6 +87,63 @@ describe('csv record', () => {
       expect(text).toMatch(/service_level/);
     }
   });
+  it('gives every reason as a code with its column, in the order of the English text', () => {
+    const r = customerFromCsvRecord(
+      {
+        kind: 'person',
+        name: '',
+        id_type: 'resident_id',
+        id_number: '110105199003070018',
+        phone: 'call me',
+        birth_date: '1990-02-30',
+        tier: 'platinum',
+        service_level: '2A',
+        home_branch_code: 'nope',
+      },
+      lookups,
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.codes).toHaveLength(r.reasons.length);
+    expect(r.codes).toEqual(
+      expect.arrayContaining([
+        { code: 'unknown_branch', column: 'home_branch_code', value: 'NOPE' },
+        { code: 'required', column: 'name' },
+        { code: 'bad_phone', column: 'phone' },
+        { code: 'bad_date', column: 'birth_date', format: 'YYYY-MM-DD' },
+        {
+          code: 'invalid_choice',
+          column: 'tier',
+          value: 'platinum',
+          allowed: ['vip', 'major', 'ordinary', 'small'],
+        },
+      ]),
+    );
+    // Personal data is named by its column, never repeated into the report.
+    expect(JSON.stringify(r.codes)).not.toMatch(/call me|1990-02-30/);
+  });
+  it('codes the checks across fields (check digit, service level of the kind)', () => {
+    const r = customerFromCsvRecord(
+      {
+        kind: 'person',
+        name: '王五',
+        id_type: 'resident_id',
+        id_number: '110105199003070018',
+        tier: 'ordinary',
+        service_level: '2A',
+        home_branch_code: 'BR-001',
+      },
+      lookups,
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      codes: [
+        { code: 'bad_check_digit', column: 'id_number' },
+        { code: 'level_not_for_kind', column: 'service_level', value: '2A', kind: 'person' },
+      ],
+    });
+    expect(JSON.stringify(r)).not.toMatch(/110105199003070018/);
+  });
   it('maps a good row', () => {
     const r = customerFromCsvRecord(
       {

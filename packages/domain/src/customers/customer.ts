@@ -61,6 +61,7 @@ function checkCustomer(
       code: 'custom',
       path: ['idNumber'],
       message: 'Not a valid resident ID number (check digit)',
+      params: { code: 'bad_check_digit' },
     });
   }
   const personLevel = (PersonServiceLevels as readonly string[]).includes(c.serviceLevel);
@@ -69,10 +70,16 @@ function checkCustomer(
       code: 'custom',
       path: ['serviceLevel'],
       message: 'A person has diamond/gold/silver/basic',
+      params: { code: 'level_not_for_kind', kind: 'person' },
     });
   }
   if (c.kind === 'company' && personLevel) {
-    ctx.addIssue({ code: 'custom', path: ['serviceLevel'], message: 'A company has 1A–5A or 1B–5B' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['serviceLevel'],
+      message: 'A company has 1A–5A or 1B–5B',
+      params: { code: 'level_not_for_kind', kind: 'company' },
+    });
   }
 }
 

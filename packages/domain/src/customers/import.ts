@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { reasonFromZodIssue } from '../shared/import-issues.ts';
+import { ImportRefusalCodes, type ImportRowReason, ImportRowReasonCodes } from '../shared/import-reasons.ts';
 import { ZCreateCustomerRequest } from './customer.ts';
 
 /** Columns of the customer CSV import (header row required, UTF-8). */
@@ -26,10 +28,25 @@ export const RequiredCustomerCsvColumns = [
   'home_branch_code',
 ] as const;
 
+/**
+ * A rejected row of any CSV import: `reasons` in English (API clients, logs), and `codes`, the same
+ * reasons in the same order as codes with parameters, for the reader's language.
+ */
 export interface CsvRowRejection {
   readonly row: number;
   readonly reasons: readonly string[];
+  readonly codes: readonly ImportRowReason[];
 }
+
+/** Columns holding personal data: a report names the column but does not repeat the value. */
+const PERSONAL_COLUMNS: ReadonlySet<string> = new Set([
+  'name',
+  'id_number',
+  'phone',
+  'email',
+  'birth_date',
+  'notes',
+]);
 
 export interface ImportLookups {
   readonly branchIdByCode: ReadonlyMap<string, string>;
@@ -43,15 +60,23 @@ const empty = (v: string | undefined): string | undefined =>
 export function customerFromCsvRecord(
   record: Readonly<Record<string, string | undefined>>,
   lookups: ImportLookups,
-): { ok: true; value: z.infer<typeof ZCreateCustomerRequest> } | { ok: false; reasons: string[] } {
+):
+  | { ok: true; value: z.infer<typeof ZCreateCustomerRequest> }
+  | { ok: false; reasons: string[]; codes: ImportRowReason[] } {
   const reasons: string[] = [];
+  const codes: ImportRowReason[] = [];
   const branchCode = empty(record.home_branch_code)?.trim().toUpperCase();
   const branchId = branchCode ? lookups.branchIdByCode.get(branchCode) : undefined;
-  if (branchCode && !branchId)
+  if (branchCode && !branchId) {
     reasons.push(`home_branch_code: unknown or outside your scope (${branchCode})`);
+    codes.push({ code: 'unknown_branch', column: 'home_branch_code', value: branchCode });
+  }
   const managerName = empty(record.account_manager_username)?.trim().toLowerCase();
   const managerId = managerName ? lookups.managerIdByUsername.get(managerName) : undefined;
-  if (managerName && !managerId) reasons.push(`account_manager_username: unknown (${managerName})`);
+  if (managerName && !managerId) {
+    reasons.push(`account_manager_username: unknown (${managerName})`);
+    codes.push({ code: 'unknown_user', column: 'account_manager_username', value: managerName });
+  }
   const candidate = {
     kind: empty(record.kind)?.trim(),
     name: empty(record.name),
@@ -81,12 +106,54 @@ export function customerFromCsvRecord(
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '');
       if (key === 'homeBranchId' && branchCode) continue;
-      reasons.push(`${column[key] ?? key}: ${issue.message}`);
+      const name = column[key] ?? key;
+      reasons.push(`${name}: ${issue.message}`);
+      codes.push(
+        reasonFromZodIssue(issue, name, {
+          value: PERSONAL_COLUMNS.has(name) ? undefined : record[name],
+          formatCode: name === 'phone' ? 'bad_phone' : undefined,
+        }),
+      );
     }
   }
-  if (reasons.length > 0 || !parsed.success) return { ok: false, reasons };
+  if (reasons.length > 0 || !parsed.success) return { ok: false, reasons, codes };
   return { ok: true, value: parsed.data };
 }
+
+/** The first row of the file with these identifiers came earlier: this one is a duplicate. */
+export function duplicateInFile(firstRow: number): { reason: string; code: ImportRowReason } {
+  return {
+    reason: `id_number: same identification as row ${firstRow}`,
+    code: { code: 'duplicate_in_file', column: 'id_number', firstRow },
+  };
+}
+
+/** The identifiers belong to a customer already on file. */
+export function alreadyOnFile(customerNo: string): { reason: string; code: ImportRowReason } {
+  return {
+    reason: `id_number: already on file as ${customerNo}`,
+    code: { code: 'already_on_file', column: 'id_number', customerNo },
+  };
+}
+
+export const ZImportRowReason = z.object({
+  code: z.enum(ImportRowReasonCodes),
+  column: z.string(),
+  value: z.string().optional(),
+  format: z.string().optional(),
+  limit: z.number().int().optional(),
+  allowed: z.array(z.string()).optional(),
+  firstRow: z.number().int().optional(),
+  customerNo: z.string().optional(),
+  kind: z.string().optional(),
+  detail: z.string().optional(),
+});
+
+export const ZImportRefusal = z.object({
+  code: z.enum(ImportRefusalCodes),
+  columns: z.array(z.string()).optional(),
+  limit: z.number().int().optional(),
+});
 
 export const ImportJobStatuses = ['running', 'validated', 'imported', 'rejected', 'failed'] as const;
 export const ZImportJob = z.object({
@@ -98,7 +165,11 @@ export const ZImportJob = z.object({
   processed: z.number().int(),
   accepted: z.number().int(),
   rejected: z.number().int(),
-  rejections: z.array(z.object({ row: z.number().int(), reasons: z.array(z.string()) })),
+  rejections: z.array(
+    z.object({ row: z.number().int(), reasons: z.array(z.string()), codes: z.array(ZImportRowReason) }),
+  ),
+  /** In English; `refusal` says the same as a code when a whole file was refused or a job failed. */
   message: z.string().nullable(),
+  refusal: ZImportRefusal.nullable(),
 });
 export type TImportJob = z.infer<typeof ZImportJob>;

@@ -1,6 +1,8 @@
 import {
+  alreadyOnFile,
   type CsvRowRejection,
   customerFromCsvRecord,
+  duplicateInFile,
   RequiredCustomerCsvColumns,
   type TCreateCustomerRequest,
   type TImportJob,
@@ -74,12 +76,13 @@ async function runImport(
     const rowNo = i + 2; // header is row 1
     const result = customerFromCsvRecord(records[i] ?? {}, lookups);
     if (!result.ok) {
-      rejections.push({ row: rowNo, reasons: result.reasons });
+      rejections.push({ row: rowNo, reasons: result.reasons, codes: result.codes });
     } else {
       const key = `${result.value.idType}:${result.value.idNumber}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        rejections.push({ row: rowNo, reasons: [`id_number: same identification as row ${first}`] });
+        const dup = duplicateInFile(first);
+        rejections.push({ row: rowNo, reasons: [dup.reason], codes: [dup.code] });
       } else {
         seen.set(key, rowNo);
         accepted.push(result.value);
@@ -104,11 +107,14 @@ async function runImport(
     const known = new Map(existing.map((e) => [`${e.idType}:${e.idNumber}`, e.no]));
     chunk.forEach((c, j) => {
       const no = known.get(`${c.idType}:${c.idNumber}`);
-      if (no)
+      if (no) {
+        const onFile = alreadyOnFile(no);
         rejections.push({
           row: acceptedRow[i + j] as number,
-          reasons: [`id_number: already on file as ${no}`],
+          reasons: [onFile.reason],
+          codes: [onFile.code],
         });
+      }
     });
   }
   rejections.sort((a, b) => a.row - b.row);

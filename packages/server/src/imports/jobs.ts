@@ -1,4 +1,4 @@
-import { AppError, type CsvRowRejection, type TImportJob } from '@serviceloop/domain';
+import { AppError, type CsvRowRejection, type ImportRefusal, type TImportJob } from '@serviceloop/domain';
 import { parse } from 'csv-parse/sync';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
@@ -46,6 +46,18 @@ export interface ImportJobSpec {
   readonly run: (records: Record<string, string>[], progress: ImportProgress) => Promise<ImportOutcome>;
 }
 
+/**
+ * import_jobs.report. Jobs finished before rejections carried codes have none (and no refusal):
+ * they are read as an empty list, and the browser shows their English reasons.
+ */
+interface StoredReport {
+  readonly rejections: readonly (Omit<CsvRowRejection, 'codes'> & {
+    readonly codes?: CsvRowRejection['codes'];
+  })[];
+  readonly message: string | null;
+  readonly refusal?: ImportRefusal | null;
+}
+
 /** Live progress of this node's running jobs; finished jobs are read from import_jobs. */
 const progress = new Map<string, ImportProgress>();
 
@@ -84,6 +96,7 @@ export async function startImportJob(
         accepted: 0,
         rejections: [],
         message: error instanceof AppError ? error.message : spec.failureMessage,
+        refusal: { code: 'failed' },
       }).catch(() => undefined);
     });
   });
@@ -106,21 +119,30 @@ async function runJob(
   spec: ImportJobSpec,
   state: ImportProgress,
 ): Promise<void> {
-  const refuse = (total: number, message: string) =>
-    finishJob(ctx, id, { status: 'rejected', total, accepted: 0, rejections: [], message });
+  const refuse = (total: number, message: string, refusal: ImportRefusal) =>
+    finishJob(ctx, id, { status: 'rejected', total, accepted: 0, rejections: [], message, refusal });
   let records: Record<string, string>[];
   try {
     records = parseCsvRecords(spec.csv);
   } catch (error) {
-    return refuse(0, `Not a readable CSV file: ${error instanceof Error ? error.message : String(error)}`);
+    const why = error instanceof Error ? error.message : String(error);
+    return refuse(0, `Not a readable CSV file: ${why}`, { code: 'unreadable_csv' });
   }
-  if (records.length === 0) return refuse(0, 'The file has no data rows');
+  if (records.length === 0) return refuse(0, 'The file has no data rows', { code: 'no_rows' });
   const missing = spec.missingColumns(Object.keys(records[0] ?? {}));
-  if (missing.length > 0) return refuse(records.length, `Missing columns: ${missing.join(', ')}`);
-  if (records.length > spec.maxRows) return refuse(records.length, `At most ${spec.maxRows} rows per file`);
+  if (missing.length > 0)
+    return refuse(records.length, `Missing columns: ${missing.join(', ')}`, {
+      code: 'missing_columns',
+      columns: [...missing],
+    });
+  if (records.length > spec.maxRows)
+    return refuse(records.length, `At most ${spec.maxRows} rows per file`, {
+      code: 'too_many_rows',
+      limit: spec.maxRows,
+    });
   state.total = records.length;
   const outcome = await spec.run(records, state);
-  await finishJob(ctx, id, { ...outcome, status: outcome.status });
+  await finishJob(ctx, id, { ...outcome, status: outcome.status, refusal: null });
 }
 
 async function finishJob(
@@ -132,6 +154,7 @@ async function finishJob(
     readonly accepted: number;
     readonly rejections: readonly CsvRowRejection[];
     readonly message: string | null;
+    readonly refusal: ImportRefusal | null;
   },
 ): Promise<void> {
   await ctx.db
@@ -141,7 +164,11 @@ async function finishJob(
       total: r.total,
       accepted: r.accepted,
       rejected: r.rejections.length,
-      report: { rejections: r.rejections.slice(0, MAX_REPORTED_REJECTIONS), message: r.message },
+      report: {
+        rejections: r.rejections.slice(0, MAX_REPORTED_REJECTIONS),
+        message: r.message,
+        refusal: r.refusal,
+      } satisfies StoredReport,
       finishedAt: ctx.clock(),
     })
     .where(eq(importJobs.id, id));
@@ -162,7 +189,7 @@ export async function getImportJobView(
     .where(and(eq(importJobs.id, input.id), eq(importJobs.kind, input.kind), input.where));
   if (!job) throw new AppError('not_found', 'Import job not found');
   const live = progress.get(job.id);
-  const report = job.report as { rejections: CsvRowRejection[]; message: string | null };
+  const report = job.report as StoredReport;
   return {
     id: job.id,
     status: job.status as TImportJob['status'],
@@ -172,8 +199,15 @@ export async function getImportJobView(
     processed: live?.processed ?? job.total,
     accepted: job.accepted,
     rejected: job.rejected,
-    rejections: report.rejections.map((r) => ({ row: r.row, reasons: [...r.reasons] })),
+    rejections: report.rejections.map((r) => ({
+      row: r.row,
+      reasons: [...r.reasons],
+      codes: (r.codes ?? []).map((c) => ({ ...c, allowed: c.allowed && [...c.allowed] })),
+    })),
     message: report.message,
+    refusal: report.refusal
+      ? { ...report.refusal, columns: report.refusal.columns && [...report.refusal.columns] }
+      : null,
   };
 }
 
@@ -181,7 +215,8 @@ export async function getImportJobView(
 export async function failInterruptedImports(ctx: ServerContext): Promise<void> {
   await ctx.db.execute(
     sql`update import_jobs set status = 'failed', finished_at = ${ctx.clock()},
-        report = jsonb_build_object('rejections', '[]'::jsonb, 'message', 'Interrupted by a server restart before it finished; upload the file again')
+        report = jsonb_build_object('rejections', '[]'::jsonb, 'message', 'Interrupted by a server restart before it finished; upload the file again',
+          'refusal', jsonb_build_object('code', 'interrupted'))
         where status = 'running'`,
   );
 }

@@ -143,7 +143,7 @@ async function runVisitImport(
   // tolerates (clock skew, unsorted rows) are imported and summarised in the message.
   const rejections: CsvRowRejection[] = log.issues
     .filter((i) => REJECTING.has(i.kind) || (i.kind === 'duplicate_id' && i.message.includes('skipped')))
-    .map((i) => ({ row: i.row + 1, reasons: [`${i.kind}: ${i.message}`] }));
+    .map((i) => ({ row: i.row + 1, reasons: [`${i.kind}: ${i.message}`], codes: i.codes ?? [] }));
   const tolerated = Object.entries(log.summary)
     .filter(([kind, n]) => n > 0 && kind !== 'invalid_row')
     .map(([kind, n]) => `${kind} ${n}`)

@@ -1,7 +1,7 @@
 import { Alert, Button, Card } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { ImportPanel } from '../shell/ImportPanel.tsx';
+import { ImportPanel, jobMessage } from '../shell/ImportPanel.tsx';
 
 const COLUMNS =
   'kind,name,id_type,id_number,phone,email,birth_date,tier,service_level,home_branch_code,account_manager_username,notes';
@@ -48,7 +48,7 @@ export function CustomerImportPage() {
                   ? t('import.rejectedMsg', { rejected: job.rejected, total: job.total })
                   : t(`import.status.${job.status}`)
               }
-              description={job.rejections.length > 0 ? undefined : (job.message ?? undefined)}
+              description={job.rejections.length > 0 ? undefined : jobMessage(job, t)}
               style={{ marginTop: 12 }}
               data-testid="import-rejected"
             />

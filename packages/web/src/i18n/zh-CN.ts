@@ -1,3 +1,5 @@
+import type { ImportRefusalCode, ImportRowReasonCode } from '@serviceloop/domain';
+
 /** Simplified Chinese — the default language. `en.ts` must have exactly the same keys (see Messages). */
 export const zhCN = {
   app: {
@@ -243,6 +245,36 @@ export const zhCN = {
     rejections: '不合格行明细',
     emptyFile: '文件为空',
     viewCustomers: '查看客户',
+    listSeparator: '、',
+    reasonLine: '{{column}}：{{message}}',
+    reasonValue: '（文件中为“{{value}}”）',
+    reason: {
+      required: '必填，不能为空',
+      invalid_choice: '不是允许的取值，可选：{{allowed}}',
+      bad_date: '不是有效的日期时间，格式应为 {{format}}',
+      bad_integer: '应为整数',
+      bad_email: '不是有效的电子邮箱地址',
+      bad_phone: '不是有效的电话号码（数字，可带 +、空格或短横线）',
+      bad_format: '格式不正确',
+      too_short: '太短，至少 {{limit}} 个字符',
+      too_long: '太长，最多 {{limit}} 个字符',
+      bad_check_digit: '不是有效的居民身份证号（校验位不符）',
+      level_not_for_kind: '该服务等级不适用于{{kind}}客户',
+      unknown_branch: '机构代码不存在或不在您的管辖范围内',
+      unknown_user: '用户名不存在或不在您的管辖范围内',
+      duplicate_in_file: '与第 {{firstRow}} 行的证件相同',
+      already_on_file: '该证件已有客户档案（{{customerNo}}）',
+      exact_repeat: '与前面某行完全相同，已跳过',
+      invalid: '不合格：{{detail}}',
+    } satisfies Record<ImportRowReasonCode, string>,
+    refusal: {
+      unreadable_csv: '无法读取该文件，请上传 UTF-8 编码的 CSV 文件',
+      no_rows: '文件中没有数据行',
+      missing_columns: '缺少必需的列：{{columns}}',
+      too_many_rows: '每个文件最多 {{limit}} 行数据',
+      interrupted: '服务器重启，导入未完成，请重新上传文件',
+      failed: '导入意外失败',
+    } satisfies Record<ImportRefusalCode, string>,
   },
   audit: {
     title: '审计日志',

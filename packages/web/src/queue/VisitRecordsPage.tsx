@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useUser } from '../identity/session.tsx';
 import { ApiError, buildUrl, describeError } from '../shell/api.ts';
-import { ImportPanel } from '../shell/ImportPanel.tsx';
+import { ImportPanel, jobMessage } from '../shell/ImportPanel.tsx';
 import { useQueueBranch } from './branch.tsx';
 
 /** Saves a response body as a file; a refusal (problem+json) becomes an ApiError instead. */
@@ -149,7 +149,7 @@ export function VisitRecordsPage() {
                   type="error"
                   showIcon
                   title={t('queue.visits.fileRefused')}
-                  description={job.message ?? undefined}
+                  description={jobMessage(job, t)}
                   style={{ marginTop: 12 }}
                   data-testid="visits-summary"
                 />

@@ -1,9 +1,45 @@
 import { CloudUploadOutlined, FileTextOutlined, ReloadOutlined } from '@ant-design/icons';
+import type { ImportRowReason } from '@serviceloop/domain';
 import { Alert, Button, Progress, Space, Steps, Table, Tag, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, describeError } from './api.ts';
 import type { ImportJob } from './types.ts';
+
+type Rejection = ImportJob['rejections'][number];
+
+/** One rejected row's reason in the reader's language: column, what is wrong, what the file had. */
+export function reasonText(reason: ImportRowReason, t: TFunction): string {
+  const list = (items: readonly string[] | undefined) => (items ?? []).join(t('import.listSeparator'));
+  const message = t(`import.reason.${reason.code}`, {
+    format: reason.format,
+    limit: reason.limit,
+    allowed: list(reason.allowed),
+    firstRow: reason.firstRow,
+    customerNo: reason.customerNo,
+    kind:
+      reason.kind === 'person' || reason.kind === 'company' ? t(`customerKind.${reason.kind}`) : reason.kind,
+    detail: reason.detail,
+  });
+  const line = t('import.reasonLine', { column: reason.column, message });
+  return reason.value === undefined ? line : `${line}${t('import.reasonValue', { value: reason.value })}`;
+}
+
+/** A row's reasons as codes rendered here; a report stored before codes existed keeps its English text. */
+function rowReasons(rejection: Rejection, t: TFunction): string[] {
+  return rejection.codes.length > 0 ? rejection.codes.map((c) => reasonText(c, t)) : [...rejection.reasons];
+}
+
+/** The job's own message in the reader's language when the server gave it as a code. */
+export function jobMessage(job: ImportJob, t: TFunction): string | undefined {
+  const refusal = job.refusal;
+  if (!refusal) return job.message ?? undefined;
+  return t(`import.refusal.${refusal.code}`, {
+    columns: (refusal.columns ?? []).join(t('import.listSeparator')),
+    limit: refusal.limit,
+  });
+}
 
 const statusColour: Record<ImportJob['status'], string> = {
   running: 'processing',
@@ -205,10 +241,10 @@ export function ImportPanel({
                 { title: t('import.row'), dataIndex: 'row', width: 90 },
                 {
                   title: t('import.reasons'),
-                  dataIndex: 'reasons',
-                  render: (reasons: readonly string[]) => (
+                  key: 'reasons',
+                  render: (_: unknown, rejection: Rejection) => (
                     <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-                      {reasons.map((r) => (
+                      {rowReasons(rejection, t).map((r) => (
                         <li key={r}>{r}</li>
                       ))}
                     </ul>

@@ -71,6 +71,34 @@ describe('normaliseVisitLog', () => {
     expect(log.summary.duplicate_id).toBe(1);
   });
 
+  it('says why each left-out row was left out as a code with its column and value', () => {
+    const log = normaliseVisitLog([
+      row({ visit_id: 'x', priority: 'high' }),
+      row({ visit_id: 'y', arrived_at: '2010-08-01 25:00', called_at: 'later' }),
+      row({ visit_id: 'z', outcome: 'vanished', service: ' ' }),
+      row({ visit_id: 'ok' }),
+      row({ visit_id: 'ok' }),
+    ]);
+    const codes = Object.fromEntries(log.issues.filter((i) => i.codes).map((i) => [i.row, i.codes]));
+    expect(codes).toEqual({
+      1: [{ code: 'bad_integer', column: 'priority', value: 'high' }],
+      2: [
+        { code: 'bad_date', column: 'arrived_at', value: '2010-08-01 25:00', format: 'YYYY-MM-DDTHH:mm:ss' },
+        { code: 'bad_date', column: 'called_at', value: 'later', format: 'YYYY-MM-DDTHH:mm:ss' },
+      ],
+      3: [
+        { code: 'required', column: 'service' },
+        {
+          code: 'invalid_choice',
+          column: 'outcome',
+          value: 'vanished',
+          allowed: ['served', 'abandoned', 'no_show'],
+        },
+      ],
+      5: [{ code: 'exact_repeat', column: 'visit_id', value: 'ok' }],
+    });
+  });
+
   it('round-trips through the serializer', () => {
     const second = fc.integer({ min: Date.UTC(2000, 0, 1) / 1000, max: Date.UTC(2030, 0, 1) / 1000 });
     fc.assert(

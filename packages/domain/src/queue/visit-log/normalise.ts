@@ -1,3 +1,5 @@
+import { reasonFromZodIssue } from '../../shared/import-issues.ts';
+import type { ImportRowReason } from '../../shared/import-reasons.ts';
 import type { Visit } from './schema.ts';
 import { ZVisitLogRow } from './schema.ts';
 import { parseLocalTimestamp } from './time.ts';
@@ -24,7 +26,12 @@ export interface VisitLogIssue {
   readonly visitId: string | null;
   readonly kind: VisitLogIssueKind;
   readonly message: string;
+  /** Why the row was not imported, as codes for the reader's language; only on rows left out. */
+  readonly codes?: readonly ImportRowReason[];
 }
+
+/** How a visit log writes its times, as a reader is told when one is malformed. */
+const TIMESTAMP_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
 
 export interface NormalisedVisitLog {
   /** Accepted visits sorted by arrival, then visit id. */
@@ -61,12 +68,19 @@ export function normaliseVisitLog(
     if (!parsed.success) {
       rejected++;
       const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      issues.push({ row, visitId: rawId, kind: 'invalid_row', message: detail });
+      const codes = parsed.error.issues.map((i) => {
+        const column = String(i.path[0] ?? '');
+        return reasonFromZodIssue(i, column, {
+          value: record[column],
+          formatCode: column === 'priority' ? 'bad_integer' : undefined,
+        });
+      });
+      issues.push({ row, visitId: rawId, kind: 'invalid_row', message: detail, codes });
       return;
     }
     const r = parsed.data;
     const times: Record<string, number | null> = {};
-    let bad: string | null = null;
+    const bad: { message: string; code: ImportRowReason }[] = [];
     for (const [key, text] of [
       ['arrived_at', r.arrived_at],
       ['called_at', r.called_at],
@@ -78,13 +92,23 @@ export function normaliseVisitLog(
         continue;
       }
       const at = parseLocalTimestamp(text);
-      if (at === null) bad = `${key}: not a local timestamp: ${text}`;
+      if (at === null)
+        bad.push({
+          message: `${key}: not a local timestamp: ${text}`,
+          code: { code: 'bad_date', column: key, value: text, format: TIMESTAMP_FORMAT },
+        });
       times[key] = at;
     }
     const arrivedAt = times.arrived_at ?? null;
-    if (bad !== null || arrivedAt === null) {
+    if (bad.length > 0 || arrivedAt === null) {
       rejected++;
-      issues.push({ row, visitId: r.visit_id, kind: 'invalid_row', message: bad ?? 'arrived_at missing' });
+      issues.push({
+        row,
+        visitId: r.visit_id,
+        kind: 'invalid_row',
+        message: bad.length > 0 ? bad.map((b) => b.message).join('; ') : 'arrived_at missing',
+        codes: bad.length > 0 ? bad.map((b) => b.code) : [{ code: 'required', column: 'arrived_at' }],
+      });
       return;
     }
     const fingerprint = JSON.stringify(r);
@@ -97,6 +121,7 @@ export function normaliseVisitLog(
           visitId,
           kind: 'duplicate_id',
           message: 'exact repeat of an earlier row; skipped',
+          codes: [{ code: 'exact_repeat', column: 'visit_id', value: visitId }],
         });
         return;
       }
