@@ -188,6 +188,10 @@ export const caseCompensationApprovals = pgTable(
 );
 
 /** Imported business calendars (built-in ones live in the domain). */
+/**
+ * Calendars imported under a name (`serviceloop calendar import --name`): the latest version of
+ * each, read by name. Every version, the latest included, is kept in business_calendar_versions.
+ */
 export const businessCalendars = pgTable(
   'business_calendars',
   {
@@ -195,10 +199,32 @@ export const businessCalendars = pgTable(
     calendar: jsonb('calendar').notNull(),
     source: text('source').notNull(),
     warnings: jsonb('warnings').notNull(),
+    /** The version `calendar` is (the latest). */
+    version: integer('version').notNull().default(1),
     importedAt: ts('imported_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
   () => [],
+);
+
+/** Each import of a named calendar: a new version, only ever inserted. */
+export const businessCalendarVersions = pgTable(
+  'business_calendar_versions',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    calendar: jsonb('calendar').notNull(),
+    /** ics:<file name> */
+    source: text('source').notNull(),
+    /** What changed against the previous version (counts and dates). */
+    changes: jsonb('changes').notNull(),
+    warnings: jsonb('warnings').notNull(),
+    note: text('note'),
+    createdByName: text('created_by_name'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('business_calendar_versions_name_version_uq').on(t.name, t.version)],
 );
 
 /** Single-use rating links: only the sha-256 of the token is stored. */
