@@ -7,7 +7,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/domain/src/**/*.test.ts', 'packages/cli/src/**/*.test.ts'],
+          include: [
+            'packages/domain/src/**/*.test.ts',
+            'packages/cli/src/**/*.test.ts',
+            // Pure web helpers (formatting); pages are tested in a real browser (e2e).
+            'packages/web/src/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

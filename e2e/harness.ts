@@ -4,7 +4,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Clock, systemClock } from '@serviceloop/domain';
 import { type App, buildApp, loadConfig, migrate, openDatabase, seedDemo } from '@serviceloop/server';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DEMO_PASSWORD = 'ServiceLoop2026';
@@ -14,8 +20,8 @@ export interface Harness {
   readonly baseUrl: string;
   readonly browser: Browser;
   readonly app: App;
-  /** A fresh browser context (own cookies and localStorage) and page. */
-  readonly newPage: () => Promise<{ context: BrowserContext; page: Page }>;
+  /** A fresh browser context (own cookies and localStorage) and page; `options` e.g. a `timezoneId`. */
+  readonly newPage: (options?: BrowserContextOptions) => Promise<{ context: BrowserContext; page: Page }>;
   readonly close: () => Promise<void>;
 }
 
@@ -59,8 +65,12 @@ export async function startHarness(options: { readonly clock?: Clock } = {}): Pr
     baseUrl,
     browser,
     app,
-    newPage: async () => {
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 } });
+    newPage: async (options = {}) => {
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        viewport: { width: 1440, height: 900 },
+        ...options,
+      });
       contexts.push(context);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);

@@ -140,13 +140,16 @@ export async function unitId(api: ApiClient, code: string): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 // In the browser.
 
-/** A new page signed in through the form (its clock set first when given), the shell loaded. */
+/**
+ * A new page signed in through the form (its clock set first when given, its browser in
+ * `timezoneId` when given), the shell loaded.
+ */
 export async function signedInPage(
   harness: Harness,
   username: string,
-  options: { readonly at?: Date } = {},
+  options: { readonly at?: Date; readonly timezoneId?: string } = {},
 ): Promise<Page> {
-  const { page } = await harness.newPage();
+  const { page } = await harness.newPage(options.timezoneId ? { timezoneId: options.timezoneId } : {});
   if (options.at) await page.clock.setSystemTime(options.at);
   await signIn(page, username);
   await page.getByTestId('user-menu').waitFor();

@@ -48,6 +48,8 @@ export interface SlaAlert {
   readonly subject: string;
   readonly caseState: string;
   readonly orgUnitId: string;
+  /** The case's unit's IANA zone, in which the web shows `firedAt`. */
+  readonly orgUnitTimeZone: string;
   readonly clock: string;
   readonly levels: readonly string[];
   readonly scheduledAt: string;
@@ -71,6 +73,7 @@ export async function listSlaAlerts(
       subject: cases.subject,
       state: cases.state,
       orgUnitId: cases.orgUnitId,
+      timeZone: orgUnits.timeZone,
       role: caseSlaClocks.role,
       clockState: caseSlaClocks.state,
     })
@@ -89,6 +92,7 @@ export async function listSlaAlerts(
     subject: r.subject,
     caseState: r.state,
     orgUnitId: r.orgUnitId,
+    orgUnitTimeZone: r.timeZone,
     clock: r.role,
     levels: r.n.recipients,
     scheduledAt: r.n.scheduledAt.toISOString(),

@@ -36,6 +36,8 @@ export const ZCaseListItem = z.object({
   subject: z.string(),
   orgUnitId: z.uuid(),
   orgUnitName: z.string(),
+  /** The owning unit's IANA zone: its deadlines are promises in that local time. */
+  orgUnitTimeZone: z.string(),
   assigneeId: z.uuid().nullable(),
   assigneeName: z.string().nullable(),
   severity: z.string(),
@@ -101,6 +103,8 @@ export const ZFollowUp = z.object({
 export const ZCaseDetail = z.object({
   case: ZCase,
   orgUnitName: z.string(),
+  /** The owning unit's IANA zone: its deadlines are promises in that local time. */
+  orgUnitTimeZone: z.string(),
   risk: z.enum(SlaRisks),
   allowedActions: z.array(z.string()),
   clocks: z.array(ZCaseClockView),

@@ -20,6 +20,12 @@ export const ZReportQuery = z.strictObject({
   /** Receipt dates, inclusive from, exclusive to (ISO 8601). */
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * Receipt dates, both inclusive, as local calendar dates of each case's own unit: a day means
+   * the same to head office as to the branch, whatever zone the caller is in.
+   */
+  fromDate: z.iso.date().optional(),
+  toDate: z.iso.date().optional(),
   type: z.enum(['complaint', 'ebanking_support', 'internal_request']).optional(),
 });
 export type TReportQuery = z.infer<typeof ZReportQuery>;
@@ -73,6 +79,8 @@ function whereOf(scopePath: string, q: TReportQuery): SQL {
   const parts: SQL[] = [sql`u.path like ${`${scopePath}%`}`];
   if (q.from) parts.push(sql`c.received_at >= ${new Date(q.from)}`);
   if (q.to) parts.push(sql`c.received_at < ${new Date(q.to)}`);
+  if (q.fromDate) parts.push(sql`(c.received_at at time zone u.time_zone)::date >= ${q.fromDate}::date`);
+  if (q.toDate) parts.push(sql`(c.received_at at time zone u.time_zone)::date <= ${q.toDate}::date`);
   if (q.type) parts.push(sql`c.type = ${q.type}`);
   return sql.join(parts, sql` and `);
 }
@@ -437,7 +445,6 @@ export async function exportCaseListXlsx(
   scopePath: string,
   query: Omit<TCaseListQuery, 'page' | 'pageSize'>,
   locale: ExportLocale,
-  timeZone = 'Asia/Shanghai',
 ): Promise<Buffer> {
   const { items, total } = await listCases(ctx, actor, scopePath, {
     ...query,
@@ -454,8 +461,9 @@ export async function exportCaseListXlsx(
       unit: c.orgUnitName,
       assignee: c.assigneeName ?? '',
       severity: exportLabel('severity', c.severity, locale),
-      received: wallClock(new Date(c.receivedAt), timeZone),
-      due: c.nextDueAt ? wallClock(new Date(c.nextDueAt), timeZone) : null,
+      // Each case in its own unit's local time, as the report workbook and the web show it.
+      received: wallClock(new Date(c.receivedAt), c.orgUnitTimeZone),
+      due: c.nextDueAt ? wallClock(new Date(c.nextDueAt), c.orgUnitTimeZone) : null,
       risk: exportLabel('risk', c.risk, locale),
       compensation: c.compensationMinor / 100,
     }),

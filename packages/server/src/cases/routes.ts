@@ -131,6 +131,7 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
           subject: z.string(),
           caseState: z.string(),
           orgUnitId: z.uuid(),
+          orgUnitTimeZone: z.string(),
           clock: z.string(),
           levels: z.array(z.string()).readonly(),
           scheduledAt: z.string(),

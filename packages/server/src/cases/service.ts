@@ -389,7 +389,7 @@ export async function actOnCase(
 }
 
 export async function getCase(ctx: ServerContext, actor: Actor, id: string): Promise<TCaseDetail> {
-  const { c: row, unitName } = await caseInScope(ctx.db, actor, id);
+  const { c: row, unitName, timeZone } = await caseInScope(ctx.db, actor, id);
   const c = caseFromRecord(row.record);
   const [clocks, timeline, followUps] = await Promise.all([
     loadCaseClocks(ctx.db, id),
@@ -400,6 +400,7 @@ export async function getCase(ctx: ServerContext, actor: Actor, id: string): Pro
   return {
     case: c,
     orgUnitName: unitName,
+    orgUnitTimeZone: timeZone,
     risk: riskOf(
       clocks.map((k) => k.row),
       now,
@@ -488,6 +489,7 @@ export async function listCases(
     .select({
       c: cases,
       unitName: orgUnits.name,
+      unitTimeZone: orgUnits.timeZone,
       assigneeName: assignee.displayName,
       nextDue,
     })
@@ -532,6 +534,7 @@ export async function listCases(
       subject: r.c.subject,
       orgUnitId: r.c.orgUnitId,
       orgUnitName: r.unitName,
+      orgUnitTimeZone: r.unitTimeZone,
       assigneeId: r.c.assigneeId,
       assigneeName: r.assigneeName,
       severity: r.c.severity,

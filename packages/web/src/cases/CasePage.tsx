@@ -28,8 +28,8 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { useUser } from '../identity/session.tsx';
 import { ApiError, api, describeError } from '../shell/api.ts';
-import { formatDateTime } from '../shell/format.ts';
 import { useAsync } from '../shell/hooks.ts';
+import { ZonedTime } from '../shell/ZonedTime.tsx';
 import { AssignModal, EconomicsCard, ReclassifyModal } from './CaseOps.tsx';
 import {
   type CaseActionResult,
@@ -169,8 +169,17 @@ function ActionForm({ type }: { readonly type: CaseActionType }) {
   }
 }
 
-function ClocksTable({ clocks, now }: { readonly clocks: readonly ClockView[]; readonly now: number }) {
-  const { t, i18n } = useTranslation();
+function ClocksTable({
+  clocks,
+  now,
+  timeZone,
+}: {
+  readonly clocks: readonly ClockView[];
+  readonly now: number;
+  /** The case's unit's zone: deadlines are promises in the branch's local time. */
+  readonly timeZone: string;
+}) {
+  const { t } = useTranslation();
   return (
     <Table<ClockView>
       data-testid="case-clocks"
@@ -195,12 +204,12 @@ function ClocksTable({ clocks, now }: { readonly clocks: readonly ClockView[]; r
         {
           title: t('cases.case.dueAt'),
           dataIndex: 'dueAt',
-          render: (v: string) => formatDateTime(v, i18n.language),
+          render: (v: string, c) => <ZonedTime iso={v} timeZone={timeZone} testId={`clock-due-${c.role}`} />,
         },
         {
           title: t('cases.case.warnAt'),
           dataIndex: 'warnAt',
-          render: (v: string | null) => (v ? formatDateTime(v, i18n.language) : t('common.none')),
+          render: (v: string | null) => (v ? <ZonedTime iso={v} timeZone={timeZone} /> : t('common.none')),
         },
         {
           title: t('cases.inbox.countdown'),
@@ -304,6 +313,7 @@ export function CasePage() {
   }
   if (!data) return <Spin />;
   const c = data.case;
+  const zone = data.orgUnitTimeZone;
 
   const run = async (body: Record<string, unknown>, path = `/cases/${id}/actions`) => {
     setBusy(true);
@@ -435,7 +445,7 @@ export function CasePage() {
             {t(`cases.channel.${c.channel}`)}
           </Descriptions.Item>
           <Descriptions.Item label={t('cases.case.receivedAt')}>
-            {formatDateTime(c.receivedAt, i18n.language)}
+            <ZonedTime iso={c.receivedAt} timeZone={zone} testId="case-received-at" />
           </Descriptions.Item>
           <Descriptions.Item label={t('cases.case.severity')}>
             {c.complaint ? t(`cases.severity.${c.complaint.severity}`) : t('common.none')}
@@ -541,7 +551,7 @@ export function CasePage() {
         <Col xs={24} lg={14}>
           <Space direction="vertical" size={16} style={{ width: '100%' }}>
             <Card title={t('cases.case.clocks')} size="small">
-              <ClocksTable clocks={data.clocks} now={now} />
+              <ClocksTable clocks={data.clocks} now={now} timeZone={zone} />
             </Card>
             <Card title={t('cases.case.compensations')} size="small">
               {c.compensations.length === 0 ? (
@@ -613,7 +623,7 @@ export function CasePage() {
                   <div data-event={e.type}>
                     <Typography.Text strong>{labelOf('event', e.type)}</Typography.Text>{' '}
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {formatDateTime(e.at, i18n.language)}
+                      <ZonedTime iso={e.at} timeZone={zone} />
                     </Typography.Text>
                     <div>{describeEntry(e, i18n.language)}</div>
                   </div>

@@ -22,8 +22,8 @@ import { Link, useNavigate } from 'react-router';
 import { useUser } from '../identity/session.tsx';
 import { useOrgScope } from '../org/scope.tsx';
 import { api, buildUrl } from '../shell/api.ts';
-import { formatDateTime } from '../shell/format.ts';
 import { useAsync } from '../shell/hooks.ts';
+import { ZonedTime } from '../shell/ZonedTime.tsx';
 import {
   type Approval,
   type CaseListItem,
@@ -202,7 +202,8 @@ function CaseTable({
       title: t('cases.inbox.due'),
       dataIndex: 'nextDueAt',
       width: 170,
-      render: (v: string | null) => (v ? formatDateTime(v, i18n.language) : t('common.none')),
+      render: (v: string | null, c) =>
+        v ? <ZonedTime iso={v} timeZone={c.orgUnitTimeZone} testId="case-due-at" /> : t('common.none'),
     },
     {
       title: t('cases.inbox.unit'),
@@ -529,7 +530,7 @@ export function SupervisorPage() {
               title: t('cases.inbox.firedAt'),
               dataIndex: 'firedAt',
               width: 180,
-              render: (v: string) => formatDateTime(v, i18n.language),
+              render: (v: string, a) => <ZonedTime iso={v} timeZone={a.orgUnitTimeZone} />,
             },
             {
               title: t('cases.inbox.risk'),

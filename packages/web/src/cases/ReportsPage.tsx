@@ -43,8 +43,9 @@ export function ReportsPage() {
   const query = useMemo(
     () => ({
       orgUnitId: scope.selectedId,
-      from: range?.[0]?.startOf('day').toISOString(),
-      to: range?.[1]?.add(1, 'day').startOf('day').toISOString(),
+      // Calendar dates, read by the server in each case's own branch zone (not this browser's midnight).
+      fromDate: range?.[0]?.format('YYYY-MM-DD'),
+      toDate: range?.[1]?.format('YYYY-MM-DD'),
       type,
     }),
     [scope.selectedId, range, type],

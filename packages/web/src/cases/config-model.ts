@@ -203,19 +203,3 @@ export function kindOf(calendar: TBusinessCalendar, date: string): DayKind {
   const weekday = WeekdayKeys[weekdayIndex(date)] ?? 'mon';
   return calendar.weeklyHours[weekday].length > 0 ? 'working' : 'weekend';
 }
-
-/** Date, weekday and time in a unit's time zone (deadlines are local to the unit). */
-export function formatInZone(iso: string, locale: string, timeZone: string | undefined): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
-    ...(timeZone ? { timeZone } : {}),
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  });
-}

@@ -6,11 +6,11 @@ import { useUser } from '../identity/session.tsx';
 import { OrgTreeSelect } from '../org/OrgTreeSelect.tsx';
 import { useOrgScope } from '../org/scope.tsx';
 import { describeError } from '../shell/api.ts';
+import { formatInZone } from '../shell/format.ts';
 import { useAsync } from '../shell/hooks.ts';
 import {
   type CaseType,
   configApi,
-  formatInZone,
   type PolicyPreview,
   ServiceLevelList,
   type Severity,
@@ -75,7 +75,7 @@ export function DuePreview({ unitId, reloadKey }: { readonly unitId: string; rea
   );
   const p: PolicyPreview | undefined = preview.data;
   const zone = p?.calendar.timeZone;
-  const when = (iso: string) => formatInZone(iso, i18n.language, zone);
+  const when = (iso: string) => formatInZone(iso, i18n.language, zone, { weekday: true });
   return (
     <Card
       size="small"

@@ -34,6 +34,8 @@ export interface CaseListItem {
   readonly subject: string;
   readonly orgUnitId: string;
   readonly orgUnitName: string;
+  /** The owning unit's IANA zone: the case's times are shown in it. */
+  readonly orgUnitTimeZone: string;
   readonly assigneeId: string | null;
   readonly assigneeName: string | null;
   readonly severity: string;
@@ -138,6 +140,8 @@ export interface TimelineEntry {
 export interface CaseDetail {
   readonly case: CaseRecord;
   readonly orgUnitName: string;
+  /** The owning unit's IANA zone: the case's times are shown in it. */
+  readonly orgUnitTimeZone: string;
   readonly risk: Risk;
   readonly allowedActions: readonly CaseActionType[];
   readonly clocks: readonly ClockView[];
@@ -174,6 +178,7 @@ export interface SlaAlert {
   readonly caseNumber: string;
   readonly subject: string;
   readonly caseState: string;
+  readonly orgUnitTimeZone: string;
   readonly clock: string;
   readonly levels: readonly string[];
   readonly firedAt: string;
