@@ -19,7 +19,15 @@ import { appendEvents, type NewEvent, type StoredEvent } from '../events/outbox.
 import type { Actor } from '../identity/actor.ts';
 import { newId } from '../ids.ts';
 import { type BranchInfo, branchInScope, branchPolicy, publicBranch, serviceOf } from './branch.ts';
-import { callFast, type FastEvent, issueFast, parseJson, type RawWaiting, transitionFast } from './fast.ts';
+import {
+  callFast,
+  type FastEvent,
+  issueFast,
+  parseJson,
+  policyTicketsFromRaw,
+  type RawWaiting,
+  transitionFast,
+} from './fast.ts';
 import { type CounterRow, type TicketDetail, type TicketRow, toTicketDetail } from './store.ts';
 import { publishLocal } from './stream.ts';
 
@@ -332,17 +340,6 @@ async function counterWithLine(
     throw new AppError('invalid_state', 'Finish, transfer or mark the current ticket as no-show first');
   }
   return counter;
-}
-
-export function policyTicketsFromRaw(line: readonly RawWaiting[]): PolicyTicket[] {
-  return line.map((w) => ({
-    id: w.id,
-    serviceCode: w.s,
-    priorityClass: w.p,
-    arrivedAtMs: Number(w.a),
-    transferred: Number(w.x) > 0,
-    targetCounterId: w.g ?? undefined,
-  }));
 }
 
 /** Optimistic attempts before a call queues behind the branch's call lock instead. */

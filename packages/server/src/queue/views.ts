@@ -6,15 +6,19 @@ import {
   type TTicketStatusView,
   type TWaitEstimate,
 } from '@serviceloop/domain';
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
-import { queueTickets } from '../db/schema-queue.ts';
 import type { Actor } from '../identity/actor.ts';
 import { type BranchInfo, branchInScope, publicBranch, type ServiceInfo, servicesOf } from './branch.ts';
-import { type RawCounter, ticketWithLine } from './fast.ts';
+import {
+  type BranchSnapshot,
+  branchSnapshot,
+  policyTicketsFromRaw,
+  type RawCounter,
+  ticketWithLine,
+} from './fast.ts';
 import { branchPredictions, type TicketPrediction } from './prediction.ts';
-import { callingPolicyOf, policyTicketsFromRaw } from './service.ts';
-import { type CounterRow, countersOf, toTicket, waitingPolicyTickets } from './store.ts';
+import { callingPolicyOf } from './service.ts';
+import { type CounterRow, toTicket } from './store.ts';
 
 /** Open counters as the calling policy sees them. */
 function counterViews(counters: readonly CounterRow[]): CounterView[] {
@@ -127,36 +131,32 @@ export interface LobbyOverview {
   readonly waitingTotal: number;
 }
 
-async function currentTickets(ctx: ServerContext, counters: readonly CounterRow[]) {
-  const ids = counters.map((c) => c.currentTicketId).filter((id): id is string => id !== null);
-  if (ids.length === 0) return new Map<string, { number: string; status: string }>();
-  const rows = await ctx.db
-    .select({ id: queueTickets.id, number: queueTickets.number, status: queueTickets.status })
-    .from(queueTickets)
-    .where(inArray(queueTickets.id, ids));
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
-async function summarise(ctx: ServerContext, branch: BranchInfo): Promise<LobbyOverview> {
+/** The lobby's view of a branch; `withRecent` also reads the day's last calls (for the board). */
+async function summarise(
+  ctx: ServerContext,
+  branch: BranchInfo,
+  withRecent = false,
+): Promise<LobbyOverview & { readonly recent: BranchSnapshot['recent'] }> {
   const now = ctx.clock().getTime();
   const day = businessDayOf(now, branch.timeZone);
   const services = await servicesOf(ctx, branch.id); // first: a new branch gets its counters here
-  const [waiting, counters, config] = await Promise.all([
-    waitingPolicyTickets(ctx.db, branch.id, day),
-    countersOf(ctx.db, branch.id),
+  const [snapshot, config] = await Promise.all([
+    branchSnapshot(ctx, branch.id, day, withRecent),
     callingPolicyOf(ctx, branch.id),
   ]);
-  const [current, predictions] = await Promise.all([
-    currentTickets(ctx, counters),
-    branchPredictions(ctx, {
-      branch,
-      businessDay: day,
-      config,
-      waiting,
-      counters,
-      nowMs: now,
-    }),
-  ]);
+  const { waiting } = snapshot;
+  const counters = snapshot.counters.map((c) => c.row);
+  const current = new Map(
+    snapshot.counters.map((c) => [c.row.id, { number: c.currentNumber, status: c.currentStatus }]),
+  );
+  const predictions = await branchPredictions(ctx, {
+    branch,
+    businessDay: day,
+    config,
+    waiting,
+    counters,
+    nowMs: now,
+  });
   const summaries = services.map((s: ServiceInfo): ServiceSummary => {
     const mine = waiting.filter((t) => t.serviceCode === s.code);
     const oldest = mine.reduce((m, t) => Math.min(m, t.arrivedAtMs), now);
@@ -181,7 +181,7 @@ async function summarise(ctx: ServerContext, branch: BranchInfo): Promise<LobbyO
     at: new Date(now).toISOString(),
     services: summaries,
     counters: counters.map((c) => {
-      const t = c.currentTicketId ? current.get(c.currentTicketId) : undefined;
+      const t = c.currentTicketId ? current.get(c.id) : undefined;
       return {
         id: c.id,
         number: c.number,
@@ -196,6 +196,7 @@ async function summarise(ctx: ServerContext, branch: BranchInfo): Promise<LobbyO
       };
     }),
     waitingTotal: waiting.length,
+    recent: snapshot.recent,
   };
 }
 
@@ -205,7 +206,8 @@ export async function lobbyOverview(
   actor: Actor,
   branchId: string,
 ): Promise<LobbyOverview> {
-  return summarise(ctx, await branchInScope(ctx, actor, branchId));
+  const { recent, ...overview } = await summarise(ctx, await branchInScope(ctx, actor, branchId));
+  return overview;
 }
 
 export interface RecentCall {
@@ -241,27 +243,9 @@ export interface DisplayState {
 /** What a lobby display board shows: no personal data, only numbers, counters and counts. */
 export async function displayState(ctx: ServerContext, branchId: string): Promise<DisplayState> {
   const branch = await publicBranch(ctx, branchId);
-  const overview = await summarise(ctx, branch);
+  const overview = await summarise(ctx, branch, true);
   const counterNo = new Map(overview.counters.map((c) => [c.id, c.number]));
-  const recent = await ctx.db
-    .select({
-      id: queueTickets.id,
-      number: queueTickets.number,
-      serviceCode: queueTickets.serviceCode,
-      counterId: queueTickets.counterId,
-      calledAt: queueTickets.calledAt,
-      status: queueTickets.status,
-    })
-    .from(queueTickets)
-    .where(
-      and(
-        eq(queueTickets.branchId, branch.id),
-        eq(queueTickets.businessDay, overview.businessDay),
-        isNotNull(queueTickets.calledAt),
-      ),
-    )
-    .orderBy(desc(queueTickets.calledAt))
-    .limit(10);
+  const recent = overview.recent;
   return {
     branchId: branch.id,
     branchName: branch.name,
