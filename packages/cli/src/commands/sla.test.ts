@@ -112,9 +112,11 @@ describe('serviceloop calendar import, then sla due with it', () => {
     const file = join(dir, 'cn-2027.ics');
     writeFileSync(file, ICS);
     const imported = await run(registerCalendar, ['calendar', 'import', '--name', 'cn-2027', file]);
-    expect(imported).toMatch(/Imported cn-2027 \(Asia\/Shanghai\): 3 holidays, 1 make-up days, years 2027/);
+    expect(imported).toMatch(
+      /Imported cn-2027 version 1 \(Asia\/Shanghai\): 3 holidays, 1 make-up days, years 2027; 4 day\(s\) change/,
+    );
     const listed = await run(registerCalendar, ['calendar', 'list']);
-    expect(listed).toMatch(/cn-2027\timported/);
+    expect(listed).toMatch(/cn-2027\timported\t.*\tversion 1/);
     const args = [
       '--preset',
       'cn-nfra-2020',

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import {
   AppError,
   BUILT_IN_CALENDARS,
+  type CalendarDiff,
   type CalendarImportMode,
   type TBusinessCalendar,
 } from '@serviceloop/domain';
@@ -12,6 +13,7 @@ import {
   importUnitCalendar,
   listCalendars,
   loadCalendar,
+  namedCalendarHistory,
   resolveUnitCalendar,
 } from '@serviceloop/server/cases/calendars';
 import { unitIdByCode } from '@serviceloop/server/cases/config-units';
@@ -92,6 +94,16 @@ export function registerSla(program: Command): void {
     );
 }
 
+/** The days a diff adds and removes, one line each, in date order. */
+function diffLines(d: CalendarDiff): string[] {
+  return [
+    ...d.holidaysAdded.map((x) => `+ holiday   ${x.date} ${x.name}`),
+    ...d.holidaysRemoved.map((x) => `- holiday   ${x.date} ${x.name}`),
+    ...d.makeUpAdded.map((x) => `+ make-up   ${x.date} ${x.name}`),
+    ...d.makeUpRemoved.map((x) => `- make-up   ${x.date} ${x.name}`),
+  ].sort((a, b) => a.slice(12).localeCompare(b.slice(12)));
+}
+
 export function registerCalendar(program: Command): void {
   const calendar = program
     .command('calendar')
@@ -99,7 +111,7 @@ export function registerCalendar(program: Command): void {
   calendar
     .command('import')
     .description(
-      "Import holidays and make-up working days (调休) from an iCalendar file: under a name, or into an org unit's calendar (a new version)",
+      "Import holidays and make-up working days (调休) from an iCalendar file as a new version (earlier versions are kept): under a name, or into an org unit's calendar",
     )
     .option('--name <name>', 'calendar name, e.g. cn-2027 (built-in names are reserved)')
     .option(
@@ -107,15 +119,24 @@ export function registerCalendar(program: Command): void {
       "import into this org unit's calendar, e.g. BJ-CY (what new cases there use)",
     )
     .option('--mode <mode>', "with --org-unit: merge (add the file's days) or replace_years", 'merge')
-    .option('--dry-run', 'with --org-unit: print what would change, store nothing')
+    .option('--dry-run', 'print what would change, store nothing')
+    .option('--note <text>', 'why, kept with the version and in the audit log')
     .option('--time-zone <zone>', 'IANA time zone when the file has no X-WR-TIMEZONE, e.g. Asia/Shanghai')
     .argument('<file>', '.ics file')
     .action(
       async (
         file: string,
-        opts: { name?: string; orgUnit?: string; mode: string; dryRun?: boolean; timeZone?: string },
+        opts: {
+          name?: string;
+          orgUnit?: string;
+          mode: string;
+          dryRun?: boolean;
+          note?: string;
+          timeZone?: string;
+        },
       ) => {
         const ics = readFileSync(file, 'utf8');
+        const dryRun = opts.dryRun === true;
         if (opts.orgUnit) {
           const code = opts.orgUnit;
           const mode = opts.mode as CalendarImportMode;
@@ -128,32 +149,35 @@ export function registerCalendar(program: Command): void {
               fileName: basename(file),
               mode,
               expectedVersion: undefined,
-              dryRun: opts.dryRun === true,
+              note: opts.note,
+              dryRun,
             }),
           );
           for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-          const d = result.diff;
-          const lines = [
-            ...d.holidaysAdded.map((x) => `+ holiday   ${x.date} ${x.name}`),
-            ...d.holidaysRemoved.map((x) => `- holiday   ${x.date} ${x.name}`),
-            ...d.makeUpAdded.map((x) => `+ make-up   ${x.date} ${x.name}`),
-            ...d.makeUpRemoved.map((x) => `- make-up   ${x.date} ${x.name}`),
-          ].sort((a, b) => a.slice(12).localeCompare(b.slice(12)));
           process.stdout.write(
-            `${result.applied ? `Imported into ${code}, calendar version ${result.view.version}` : `Dry run for ${code}, nothing stored`}: ${d.changedDays} day(s) change\n`,
+            `${result.applied ? `Imported into ${code}, calendar version ${result.view.version}` : `Dry run for ${code}, nothing stored`}: ${result.diff.changedDays} day(s) change\n`,
           );
-          for (const line of lines) process.stdout.write(`${line}\n`);
+          for (const line of diffLines(result.diff)) process.stdout.write(`${line}\n`);
           return;
         }
         if (!opts.name) throw new AppError('validation_failed', 'Pass --name <name> or --org-unit <code>');
         const name = opts.name;
-        const { summary, warnings } = await withContext((ctx) =>
-          importCalendar(ctx, { name, ics, fileName: basename(file), timeZone: opts.timeZone }),
+        const result = await withContext((ctx) =>
+          importCalendar(ctx, {
+            name,
+            ics,
+            fileName: basename(file),
+            timeZone: opts.timeZone,
+            note: opts.note,
+            dryRun,
+          }),
         );
-        for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+        for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+        const { summary, diff } = result;
         process.stdout.write(
-          `Imported ${summary.name} (${summary.timeZone}): ${summary.holidays} holidays, ${summary.makeUpDays} make-up days, years ${summary.coveredYears.join(', ')}\n`,
+          `${result.applied ? `Imported ${summary.name} version ${summary.version}` : `Dry run for ${summary.name} version ${summary.version}, nothing stored`} (${summary.timeZone}): ${summary.holidays} holidays, ${summary.makeUpDays} make-up days, years ${summary.coveredYears.join(', ')}; ${diff.changedDays} day(s) change\n`,
         );
+        for (const line of diffLines(diff)) process.stdout.write(`${line}\n`);
       },
     );
   calendar
@@ -162,8 +186,23 @@ export function registerCalendar(program: Command): void {
     .action(async () => {
       const all = await withContext((ctx) => listCalendars(ctx.db));
       for (const c of all) {
+        const version = c.source === 'imported' ? `\tversion ${c.version}` : '';
         process.stdout.write(
-          `${c.name}\t${c.source}\t${c.timeZone}\t${c.holidays} holidays\t${c.makeUpDays} make-up days\n`,
+          `${c.name}\t${c.source}\t${c.timeZone}\t${c.holidays} holidays\t${c.makeUpDays} make-up days${version}\n`,
+        );
+      }
+    });
+  calendar
+    .command('history')
+    .description('Every version of a calendar imported under a name, newest first')
+    .argument('<name>', 'calendar name, e.g. cn-2027')
+    .action(async (name: string) => {
+      const versions = await withContext((ctx) => namedCalendarHistory(ctx.db, name));
+      for (const v of versions) {
+        const changed =
+          typeof v.changes.changedDays === 'number' ? `${v.changes.changedDays} day(s) changed` : '';
+        process.stdout.write(
+          `v${v.version}\t${v.createdAt}\t${v.createdByName ?? ''}\t${v.source}\t${v.holidays} holidays\t${v.makeUpDays} make-up days\t${changed}\t${v.note ?? ''}\n`,
         );
       }
     });

@@ -20,7 +20,7 @@ import { type AuditActor, appendAudit, auditActor } from '../audit/service.ts';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 import { orgUnits } from '../db/schema.ts';
-import { businessCalendars, caseUnitCalendarVersions } from '../db/schema-cases.ts';
+import { businessCalendars, businessCalendarVersions, caseUnitCalendarVersions } from '../db/schema-cases.ts';
 import { appendEvents } from '../events/outbox.ts';
 import type { Actor } from '../identity/actor.ts';
 import { newId } from '../ids.ts';
@@ -107,9 +107,16 @@ export interface CalendarSummary {
   readonly holidays: number;
   readonly makeUpDays: number;
   readonly coveredYears: number[];
+  /** An imported calendar's latest version (a built-in one is 0). */
+  readonly version: number;
 }
 
-function summary(name: string, source: CalendarSummary['source'], c: TBusinessCalendar): CalendarSummary {
+function summary(
+  name: string,
+  source: CalendarSummary['source'],
+  c: TBusinessCalendar,
+  version: number,
+): CalendarSummary {
   return {
     name,
     source,
@@ -117,14 +124,15 @@ function summary(name: string, source: CalendarSummary['source'], c: TBusinessCa
     holidays: c.holidays.length,
     makeUpDays: c.makeUpDays.length,
     coveredYears: [...(c.coveredYears ?? [])],
+    version,
   };
 }
 
 export async function listCalendars(db: Executor): Promise<CalendarSummary[]> {
   const rows = await db.select().from(businessCalendars);
   return [
-    ...Object.entries(BUILT_IN_CALENDARS).map(([name, c]) => summary(name, 'built_in', c)),
-    ...rows.map((r) => summary(r.name, 'imported', ZBusinessCalendar.parse(r.calendar))),
+    ...Object.entries(BUILT_IN_CALENDARS).map(([name, c]) => summary(name, 'built_in', c, 0)),
+    ...rows.map((r) => summary(r.name, 'imported', ZBusinessCalendar.parse(r.calendar), r.version)),
   ];
 }
 
@@ -133,17 +141,31 @@ export interface ImportCalendarInput {
   readonly ics: string;
   readonly fileName?: string | undefined;
   readonly timeZone?: string | undefined;
-  readonly actor?: AuditActor;
+  readonly note?: string | undefined;
+  /** Only compare with the latest version; store nothing. */
+  readonly dryRun?: boolean | undefined;
+  readonly author?: CalendarAuthor;
+}
+
+export interface ImportCalendarResult {
+  readonly applied: boolean;
+  readonly summary: CalendarSummary;
+  /** What this file changes against the latest version (everything, for a new name). */
+  readonly diff: CalendarDiff;
+  /** The parser's warnings (skipped events). */
+  readonly warnings: string[];
 }
 
 /**
- * Stores a calendar imported from iCalendar text under a name (replacing an earlier import of
- * that name; built-in names are reserved). Returns the parser's warnings (skipped events).
+ * Imports a calendar from iCalendar text under a name, as its next version: the file is the
+ * whole calendar, earlier versions stay on file (never overwritten), and the import is audited
+ * with what it changed. Built-in names and `unit:` are reserved. With `dryRun` nothing is
+ * stored: the answer says what would change.
  */
 export async function importCalendar(
   ctx: Pick<ServerContext, 'db' | 'clock'>,
   input: ImportCalendarInput,
-): Promise<{ summary: CalendarSummary; warnings: string[] }> {
+): Promise<ImportCalendarResult> {
   const name = ZCalendarName.parse(input.name);
   if (BUILT_IN_CALENDARS[name]) throw new AppError('conflict', `${name} is a built-in calendar`);
   if (name.startsWith('unit:'))
@@ -153,26 +175,100 @@ export async function importCalendar(
     name,
     ...(input.timeZone ? { timeZone: input.timeZone } : {}),
   });
-  const now = ctx.clock();
-  const source = input.fileName ?? 'ics';
-  await ctx.db.transaction(async (tx) => {
+  const author = input.author ?? CLI_CALENDAR_AUTHOR;
+  const source = `ics:${(input.fileName ?? 'upload.ics').slice(0, 200)}`;
+  return ctx.db.transaction(async (tx) => {
+    // One import of a name at a time, so two never take the same version number.
+    if (!input.dryRun) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`calendar:${name}`}))`);
+    const [head] = await tx.select().from(businessCalendars).where(eq(businessCalendars.name, name));
+    const before = head ? ZBusinessCalendar.parse(head.calendar) : undefined;
+    const diff = diffCalendars(before ?? emptyLike(calendar), calendar);
+    const version = (head?.version ?? 0) + 1;
+    if (input.dryRun) {
+      return {
+        applied: false,
+        summary: summary(name, 'imported', calendar, version),
+        diff,
+        warnings,
+      };
+    }
+    const now = ctx.clock();
+    const changes = changesOf(diff);
+    await tx.insert(businessCalendarVersions).values({
+      id: newId(),
+      name,
+      version,
+      calendar,
+      source,
+      changes,
+      warnings,
+      note: input.note ?? null,
+      createdByName: author.displayName,
+      createdAt: now,
+    });
     await tx
       .insert(businessCalendars)
-      .values({ name, calendar, source, warnings, importedAt: now, updatedAt: now })
+      .values({ name, calendar, source, warnings, version, importedAt: now, updatedAt: now })
       .onConflictDoUpdate({
         target: businessCalendars.name,
-        set: { calendar, source, warnings, updatedAt: now },
+        set: { calendar, source, warnings, version, updatedAt: now },
       });
     // A calendar moves due times: a configuration change, so it is audited.
-    await appendAudit(tx, ctx.clock, input.actor ?? { userId: null, name: 'cli' }, {
+    await appendAudit(tx, ctx.clock, author.audit, {
       action: 'calendar.imported',
       orgUnitId: null,
       targetType: 'business_calendar',
       targetId: name,
-      details: { source, holidays: calendar.holidays.length, makeUpDays: calendar.makeUpDays.length },
+      details: {
+        version,
+        source,
+        holidays: calendar.holidays.length,
+        makeUpDays: calendar.makeUpDays.length,
+        ...changes,
+        note: input.note ?? null,
+      },
     });
+    return { applied: true, summary: summary(name, 'imported', calendar, version), diff, warnings };
   });
-  return { summary: summary(name, 'imported', calendar), warnings };
+}
+
+/** A first import is compared with a calendar without any day of its own. */
+function emptyLike(calendar: TBusinessCalendar): TBusinessCalendar {
+  return { ...calendar, holidays: [], makeUpDays: [] };
+}
+
+export interface NamedCalendarVersion {
+  readonly version: number;
+  readonly source: string;
+  readonly holidays: number;
+  readonly makeUpDays: number;
+  readonly changes: Record<string, unknown>;
+  readonly note: string | null;
+  readonly createdByName: string | null;
+  readonly createdAt: string;
+}
+
+/** Every version of a calendar imported under a name, newest first (404 for an unknown name). */
+export async function namedCalendarHistory(db: Executor, name: string): Promise<NamedCalendarVersion[]> {
+  const rows = await db
+    .select()
+    .from(businessCalendarVersions)
+    .where(eq(businessCalendarVersions.name, name))
+    .orderBy(desc(businessCalendarVersions.version));
+  if (rows.length === 0) throw new AppError('not_found', `No calendar imported as ${name}`);
+  return rows.map((r) => {
+    const c = ZBusinessCalendar.parse(r.calendar);
+    return {
+      version: r.version,
+      source: r.source,
+      holidays: c.holidays.length,
+      makeUpDays: c.makeUpDays.length,
+      changes: r.changes as Record<string, unknown>,
+      note: r.note,
+      createdByName: r.createdByName,
+      createdAt: r.createdAt.toISOString(),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
