@@ -97,7 +97,15 @@ describe.each(engines)('live wait prediction on %s', (engine) => {
     const [counter1] = await openCounters(branch, teller, [1, 2]);
 
     const issued = [];
-    for (let i = 0; i < 6; i++) issued.push(await issue(branch, 'cash'));
+    for (let i = 0; i < 6; i++) {
+      const t = await issue(branch, 'cash');
+      // The kiosk's answer (line read by the statement that issued the ticket) is what a
+      // status read right after says (line read from the table).
+      const read = await status(t.ticket.id);
+      expect(read.peopleAhead).toBe(t.peopleAhead);
+      expect(read.estimate).toEqual(t.estimate);
+      issued.push(t);
+    }
     for (const [i, t] of issued.entries()) {
       expect(t.peopleAhead).toBe(i);
       expectSane(t.estimate);

@@ -86,6 +86,8 @@ function outboxInsert(eventId: string, event: FastEvent, now: string, settled: b
 interface Written {
   readonly row: TicketRow;
   readonly event: StoredEvent;
+  /** The statement's whole result row (extra columns a statement selected). */
+  readonly raw: Record<string, unknown>;
 }
 
 /** In a caller's transaction the NOTIFY must ride along (it is sent at that commit); on its own, none. */
@@ -112,6 +114,7 @@ async function run(
   const row = ticketFromRaw(raw);
   const written: Written = {
     row,
+    raw,
     event: {
       id: Number(raw.outboxId),
       eventId,
@@ -196,7 +199,7 @@ export async function issueFast(
     readonly idempotencyKey: string | null;
     readonly event: FastEvent;
   },
-): Promise<TicketRow | undefined> {
+): Promise<TicketWithLine | undefined> {
   const now = ctx.clock().toISOString();
   const eventId = newId();
   const guard = input.idempotencyKey
@@ -226,12 +229,23 @@ export async function issueFast(
       returning *
     ),
     e as (${outboxInsert(eventId, input.event, now, settles(ctx, undefined, input.event))})
-    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload"
+    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload",
+      -- The line the kiosk's answer needs, read in the same round trip: the statement's snapshot
+      -- predates the new ticket, so it is added to the line here.
+      (select coalesce(json_agg(json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
+          'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count, 'g', w.target_counter_id)), '[]'::json)
+        from (select w.id, w.service_code, w.priority_class, w.arrived_at, w.transfer_count, w.target_counter_id
+            from queue_tickets w
+            where w.branch_id = t.branch_id and w.status = 'waiting' and w.business_day = t.business_day
+          union all
+          select t.id, t.service_code, t.priority_class, t.arrived_at, t.transfer_count, t.target_counter_id) w
+      ) as "lineJson",
+      ${countersJson(sql`t.branch_id`)} as "countersJson"
     from t, e`;
   const written = await run(ctx, undefined, statement, eventId, input.event, now);
   if (!written) return undefined;
   publishLocal(ctx, written.event);
-  return written.row;
+  return withLine(written.row, written.raw);
 }
 
 /**
@@ -340,7 +354,7 @@ export function policyTicketsFromRaw(line: readonly RawWaiting[]): PolicyTicket[
 export async function ticketWithLine(
   ctx: ServerContext,
   ticketId: string,
-): Promise<{ row: TicketRow; waiting: RawWaiting[] | null; counters: RawCounter[] } | undefined> {
+): Promise<TicketWithLine | undefined> {
   const rows = await ctx.database.prepared<Record<string, unknown>>(sql`
     select ${TICKET_COLUMNS},
       case when t.status = 'waiting' then ${waitingJson(sql`t.branch_id`, sql`t.business_day`)} end as "lineJson",
@@ -348,8 +362,19 @@ export async function ticketWithLine(
     from queue_tickets t where t.id = ${ticketId}::uuid`);
   const raw = rows[0];
   if (!raw) return undefined;
+  return withLine(ticketFromRaw(raw), raw);
+}
+
+/** A ticket with, when it waits, its branch's waiting line, and the branch's counters. */
+export interface TicketWithLine {
+  readonly row: TicketRow;
+  readonly waiting: RawWaiting[] | null;
+  readonly counters: RawCounter[];
+}
+
+function withLine(row: TicketRow, raw: Record<string, unknown>): TicketWithLine {
   return {
-    row: ticketFromRaw(raw),
+    row,
     waiting:
       raw.lineJson === null || raw.lineJson === undefined ? null : parseJson<RawWaiting[]>(raw.lineJson),
     counters: parseJson<RawCounter[]>(raw.countersJson),

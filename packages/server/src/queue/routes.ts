@@ -44,7 +44,7 @@ import {
 import { createService, getQueueSettings, updateQueuePolicy, updateService } from './settings.ts';
 import { type CounterRow, toTicket } from './store.ts';
 import { streamDisplay } from './stream.ts';
-import { displayState, lobbyOverview, ticketStatus } from './views.ts';
+import { displayState, lobbyOverview, ticketStatus, ticketStatusOf } from './views.ts';
 import { exportVisits, getVisitImport, startVisitImport } from './visits.ts';
 
 const ZBranchParams = z.strictObject({ branchId: z.uuid() });
@@ -317,12 +317,12 @@ export function queueRoutes(ctx: ServerContext): AnyRoute[] {
           header === undefined
             ? undefined
             : ZIdempotencyKey.parse(Array.isArray(header) ? header[0] : header);
-        const { row, replayed } = await issueTicket(ctx, {
+        const { row, replayed, line } = await issueTicket(ctx, {
           branchId: params.branchId,
           request: body,
           idempotencyKey: key,
         });
-        const status = await ticketStatus(ctx, row.id);
+        const status = line ? await ticketStatusOf(ctx, line) : await ticketStatus(ctx, row.id);
         // A replay answers like the first attempt did (201), marked by a header.
         if (replayed) reply.header('idempotent-replayed', 'true');
         return {

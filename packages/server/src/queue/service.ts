@@ -3,7 +3,6 @@ import {
   businessDayOf,
   formatTicketNumber,
   MAX_TICKET_SEQUENCE,
-  type PolicyTicket,
   pickNext,
   resolvePriorityClass,
   type TCallingPolicyConfig,
@@ -26,6 +25,7 @@ import {
   parseJson,
   policyTicketsFromRaw,
   type RawWaiting,
+  type TicketWithLine,
   transitionFast,
 } from './fast.ts';
 import { type CounterRow, type TicketDetail, type TicketRow, toTicketDetail } from './store.ts';
@@ -183,7 +183,7 @@ function sameRequest(row: TicketRow, request: TIssueTicketRequest): void {
 export async function issueTicket(
   ctx: ServerContext,
   input: { branchId: string; request: TIssueTicketRequest; idempotencyKey: string | undefined },
-): Promise<{ row: TicketRow; replayed: boolean }> {
+): Promise<{ row: TicketRow; replayed: boolean; line?: TicketWithLine }> {
   const branch = await publicBranch(ctx, input.branchId);
   const { request } = input;
   const key = input.idempotencyKey ?? null;
@@ -198,9 +198,9 @@ export async function issueTicket(
     serviceLevel: customer?.serviceLevel,
     needsAssistance: request.assistance !== undefined,
   });
-  let row: TicketRow | undefined;
+  let issued: TicketWithLine | undefined;
   try {
-    row = await issueFast(ctx, {
+    issued = await issueFast(ctx, {
       branchId: branch.id,
       serviceCode: service.code,
       prefix: service.prefix,
@@ -220,11 +220,12 @@ export async function issueTicket(
   } catch (error) {
     if (!(key && isUniqueViolation(error))) throw error;
   }
-  if (row) {
+  if (issued) {
+    const { row } = issued;
     if (row.number !== formatTicketNumber(service.prefix, row.sequence)) {
       throw new Error(`ticket number ${row.number} does not match sequence ${row.sequence}`);
     }
-    return { row, replayed: false };
+    return { row, replayed: false, line: issued };
   }
   if (key) {
     const existing = await ticketByKey(ctx.db, branch.id, key);

@@ -14,6 +14,7 @@ import {
   branchSnapshot,
   policyTicketsFromRaw,
   type RawCounter,
+  type TicketWithLine,
   ticketWithLine,
 } from './fast.ts';
 import { branchPredictions, type TicketPrediction } from './prediction.ts';
@@ -53,6 +54,11 @@ export type TicketStatusView = TTicketStatusView;
 export async function ticketStatus(ctx: ServerContext, ticketId: string): Promise<TicketStatusView> {
   const found = await ticketWithLine(ctx, ticketId);
   if (!found) throw new AppError('not_found', 'Ticket not found');
+  return ticketStatusOf(ctx, found);
+}
+
+/** The status of a ticket read with its line (by ticketWithLine, or by the statement that issued it). */
+export async function ticketStatusOf(ctx: ServerContext, found: TicketWithLine): Promise<TicketStatusView> {
   const { row } = found;
   const branch = await publicBranch(ctx, row.branchId);
   const services = await servicesOf(ctx, branch.id);
