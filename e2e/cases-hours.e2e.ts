@@ -4,6 +4,7 @@ import { manualClock } from '@serviceloop/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, signIn, startHarness } from './harness.ts';
+import { apiAs, unitId } from './helpers.ts';
 
 // Friday 27 November 2026, 14:00 in Beijing: a 4-business-hour clock runs into Monday.
 const START = new Date('2026-11-27T06:00:00Z');
@@ -101,5 +102,71 @@ describe('working hours of a branch calendar in Chromium', () => {
       .toContain('Weekly working hours');
     expect(await page.getByTestId('working-hours').textContent()).toContain('Friday');
     await shot(page, '05-hours-english');
+  });
+
+  it('a branch manager opens Saturday as a make-up working day (调休) with its own hours; the due time follows', async () => {
+    // A retry starts again from the inherited calendar.
+    const api = apiAs(harness.app, 'bj-cy.manager');
+    const unit = await unitId(api, 'BJ-CY');
+    const own = await api<{ own: boolean; version: number }>('GET', `/sla/calendars/units/${unit}`);
+    if (own.own) {
+      await api('PUT', `/sla/calendars/units/${unit}`, {
+        expectedVersion: own.version,
+        change: { action: 'inherit' },
+      });
+    }
+
+    const { page } = await harness.newPage();
+    await page.clock.setSystemTime(clock.now());
+    await signIn(page, 'bj-cy.manager');
+    await page.getByTestId('user-menu').waitFor();
+    await page.goto('/cases/calendar');
+    await expect.poll(() => page.getByTestId('calendar-source').getAttribute('data-ref')).toBe('cn-2026');
+    const saturday = page.getByTestId('day-2026-11-28');
+    expect(await saturday.getAttribute('data-kind')).toBe('weekend');
+    // Acknowledge within 4 business hours of Friday 14:00: 3 on Friday, 1 on Monday → Monday 10:00.
+    const ack = page.getByTestId('due-acknowledgement');
+    await expect.poll(() => ack.getAttribute('data-due')).toBe('2026-11-30T02:00:00.000Z');
+
+    await saturday.click();
+    const dialog = page.getByTestId('day-dialog');
+    await dialog.getByText('调休上班', { exact: true }).click();
+    const mode = page.getByTestId('makeup-hours-mode');
+    await expect.poll(() => mode.textContent()).toContain('默认（09:00–17:00）');
+    await mode.getByText('单独设置').click();
+    await pickTime(page, 'makeup-hours-0-start', '13:00');
+    await pickTime(page, 'makeup-hours-0-end', '12:00');
+    // Closing before opening is caught in the dialog, by the rule the server applies.
+    await expect
+      .poll(() => page.getByTestId('makeup-hours-issue').textContent())
+      .toContain('2026-11-28：开始时间 13:00 须早于结束时间 12:00');
+    expect(await page.getByTestId('day-save').isDisabled()).toBe(true);
+    await shot(page, '06-makeup-invalid');
+    await pickTime(page, 'makeup-hours-0-end', '15:00');
+    await expect.poll(() => page.getByTestId('makeup-hours-issue').count()).toBe(0);
+    await shot(page, '07-makeup-hours');
+    await page.getByTestId('day-save').click();
+
+    await expect.poll(() => saturday.getAttribute('data-kind')).toBe('make_up');
+    await expect.poll(() => page.getByTestId('day-hours-2026-11-28').textContent()).toBe('13:00–15:00');
+    await expect
+      .poll(() => page.getByTestId('calendar-source').getAttribute('data-ref'))
+      .toMatch(/^unit:.+@\d+$/);
+    // 3 business hours on Friday, 1 on Saturday afternoon → Saturday 14:00.
+    await expect.poll(() => ack.getAttribute('data-due')).toBe('2026-11-28T06:00:00.000Z');
+    const history = page.getByTestId('calendar-history');
+    await expect.poll(() => history.textContent()).toContain('2026-11-28 → 调休上班 13:00–15:00');
+
+    // Only the hours change: the dialog opens on the day's own hours.
+    await saturday.click();
+    expect(await page.getByTestId('makeup-hours-0-start').textContent()).toBe('13:00');
+    await pickTime(page, 'makeup-hours-0-start', '10:00');
+    await pickTime(page, 'makeup-hours-0-end', '11:00');
+    await page.getByTestId('day-save').click();
+    await expect.poll(() => page.getByTestId('day-hours-2026-11-28').textContent()).toBe('10:00–11:00');
+    // 3 on Friday, 1 on Saturday 10:00–11:00 → Saturday 11:00.
+    await expect.poll(() => ack.getAttribute('data-due')).toBe('2026-11-28T03:00:00.000Z');
+    await expect.poll(() => history.textContent()).toContain('调休日工作时间已变更');
+    await shot(page, '08-makeup-saved');
   });
 });

@@ -141,3 +141,99 @@ describe.each(engines)('working hours of a unit calendar on %s', (engine) => {
     expect((saturday.json() as ChangeResult).view.version).toBe(2);
   });
 });
+
+type MakeUpDay = { date: string; name: string; hours?: Interval[] };
+
+describe.each(engines)('working hours of a make-up working day (调休) on %s', (engine) => {
+  let env: TestEnv;
+  let unit: string;
+  let manager: Session;
+
+  beforeAll(async () => {
+    env = await createTestEnv(engine);
+    env.clock.set(FRIDAY_2PM);
+    unit = await orgIdByCode(env, 'SH-PD');
+    manager = await signInAs(env, 'sh-pd.manager');
+  });
+  afterAll(() => env.close());
+
+  const view = async () =>
+    (
+      await call(env, 'GET', `/api/v1/sla/calendars/units/${unit}`, { session: manager })
+    ).json() as CalendarView;
+  const ackDue = async () =>
+    (
+      (
+        await call(env, 'GET', `/api/v1/sla/config/units/${unit}/preview?caseType=complaint`, {
+          session: manager,
+        })
+      ).json() as Preview
+    ).clocks.find((c) => c.role === 'acknowledgement')?.due;
+  /** Saturday 28 November as a make-up working day, with these own hours (none: the default). */
+  const setSaturday = async (hours: Interval[] | undefined, expectedVersion: number) => {
+    const { id: _id, ...calendar } = (await view()).effective.calendar;
+    const others = (calendar.makeUpDays as MakeUpDay[]).filter((m) => m.date !== '2026-11-28');
+    const saturday: MakeUpDay = { date: '2026-11-28', name: '调休上班', ...(hours ? { hours } : {}) };
+    return call(env, 'PUT', `/api/v1/sla/calendars/units/${unit}`, {
+      session: manager,
+      payload: {
+        expectedVersion,
+        change: { action: 'set', calendar: { ...calendar, makeUpDays: [...others, saturday] } },
+        note: '11-28 调休',
+      },
+    });
+  };
+
+  it('a make-up day works its own hours: validated, a new version, audited, and the due time follows', async () => {
+    // 4 business hours from Friday 14:00: 3 on Friday, 1 on Monday → Monday 10:00.
+    expect(await ackDue()).toBe('2026-11-30T02:00:00.000Z');
+
+    const afternoon = await setSaturday([{ start: '13:00', end: '15:00' }], 0);
+    expect(afternoon.statusCode, afternoon.body).toBe(200);
+    // 3 on Friday, 1 on Saturday afternoon → Saturday 14:00.
+    expect(await ackDue()).toBe('2026-11-28T06:00:00.000Z');
+
+    // Off the quarter hour, or closing before opening: refused with the day named, nothing stored.
+    const offGrid = await setSaturday([{ start: '10:05', end: '11:00' }], 1);
+    expect(offGrid.statusCode, offGrid.body).toBe(400);
+    expect(offGrid.json().issues).toEqual([
+      expect.objectContaining({
+        path: 'calendar.makeUpDays.2026-11-28.0.start',
+        rule: 'hours_step',
+        params: expect.objectContaining({ date: '2026-11-28' }),
+      }),
+    ]);
+    expect((await setSaturday([{ start: '11:00', end: '10:00' }], 1)).statusCode).toBe(400);
+    expect((await view()).version).toBe(1);
+
+    // Only the hours change: a changed day of its own in the history and the audit log.
+    const morning = await setSaturday([{ start: '10:00', end: '11:00' }], 1);
+    expect(morning.statusCode, morning.body).toBe(200);
+    const result = morning.json() as ChangeResult & {
+      diff: { makeUpHoursChanged: { date: string; from: Interval[] | null; to: Interval[] | null }[] };
+    };
+    expect(result.diff.makeUpHoursChanged).toEqual([
+      {
+        date: '2026-11-28',
+        name: '调休上班',
+        from: [{ start: '13:00', end: '15:00' }],
+        to: [{ start: '10:00', end: '11:00' }],
+      },
+    ]);
+    expect(result.diff.changedDays).toBe(1);
+    // 3 on Friday, 1 on Saturday 10:00–11:00 → Saturday 11:00.
+    expect(await ackDue()).toBe('2026-11-28T03:00:00.000Z');
+    const audits = await env.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'case.calendar_changed'), eq(auditLog.orgUnitId, unit)));
+    expect(audits.map((a) => a.details)).toEqual([
+      expect.objectContaining({ version: 1, makeUpAdded: ['2026-11-28'], makeUpHoursChanged: [] }),
+      expect.objectContaining({ version: 2, changedDays: 1, makeUpHoursChanged: ['2026-11-28'] }),
+    ]);
+
+    // Back to the calendar's make-up hours (the first worked weekday's, 09:00–17:00) → Saturday 10:00.
+    expect((await setSaturday(undefined, 2)).statusCode).toBe(200);
+    expect(await ackDue()).toBe('2026-11-28T02:00:00.000Z');
+  });
+});

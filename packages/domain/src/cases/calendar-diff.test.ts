@@ -50,6 +50,25 @@ describe('calendar import preview', () => {
     expect(diff.changedDays).toBe(2);
   });
 
+  it('a make-up day given its own hours counts as a changed day, with the hours before and after', () => {
+    const hours = [{ start: '09:00', end: '12:00' }];
+    const withHours = {
+      ...CN_2026_CALENDAR,
+      makeUpDays: CN_2026_CALENDAR.makeUpDays.map((m) => (m.date === '2026-02-28' ? { ...m, hours } : m)),
+    };
+    const set = diffCalendars(CN_2026_CALENDAR, withHours);
+    expect(set.makeUpHoursChanged).toEqual([
+      { date: '2026-02-28', name: '春节调休上班', from: null, to: hours },
+    ]);
+    expect(set.changedDays).toBe(1);
+    expect(set.makeUpAdded).toEqual([]);
+    expect(diffCalendars(withHours, CN_2026_CALENDAR).makeUpHoursChanged[0]).toMatchObject({
+      from: hours,
+      to: null,
+    });
+    expect(diffCalendars(withHours, withHours).changedDays).toBe(0);
+  });
+
   it('our own export imports back with no change', () => {
     const text = toICalendar(CN_2026_CALENDAR, new Date('2026-01-01T00:00:00Z'));
     const { diff } = importICalendarInto(CN_2026_CALENDAR, text, 'replace_years');

@@ -6,6 +6,7 @@ import {
   type TBusinessCalendar,
   type TCalendarDay,
   type TMakeUpDay,
+  type TWorkingInterval,
   ZBusinessCalendar,
 } from './calendar.ts';
 import { type ParseICalendarOptions, parseICalendar } from './calendar-ical.ts';
@@ -21,6 +22,13 @@ export interface CalendarDiff {
   readonly makeUpAdded: TMakeUpDay[];
   readonly makeUpRemoved: TMakeUpDay[];
   readonly renamed: Array<{ date: string; kind: 'holiday' | 'make_up'; from: string; to: string }>;
+  /** Make-up days that stay make-up days with other own hours (null: the calendar's make-up hours). */
+  readonly makeUpHoursChanged: Array<{
+    date: string;
+    name: string;
+    from: TWorkingInterval[] | null;
+    to: TWorkingInterval[] | null;
+  }>;
   readonly timeZone: { from: string; to: string } | null;
   readonly weeklyHoursChanged: boolean;
   /** Number of changed dates (a day that turns from holiday into make-up day counts once). */
@@ -39,9 +47,12 @@ export function diffCalendars(before: TBusinessCalendar, after: TBusinessCalenda
     const old = hb.get(date);
     if (old && old.name !== h.name) renamed.push({ date, kind: 'holiday', from: old.name, to: h.name });
   }
+  const makeUpHoursChanged: CalendarDiff['makeUpHoursChanged'] = [];
   for (const [date, m] of ma) {
     const old = mb.get(date);
     if (old && old.name !== m.name) renamed.push({ date, kind: 'make_up', from: old.name, to: m.name });
+    if (old && JSON.stringify(old.hours ?? null) !== JSON.stringify(m.hours ?? null))
+      makeUpHoursChanged.push({ date, name: m.name, from: old.hours ?? null, to: m.hours ?? null });
   }
   const diff = {
     holidaysAdded: sort([...ha.values()].filter((h) => !hb.has(h.date))),
@@ -49,6 +60,7 @@ export function diffCalendars(before: TBusinessCalendar, after: TBusinessCalenda
     makeUpAdded: sort([...ma.values()].filter((m) => !mb.has(m.date))),
     makeUpRemoved: sort([...mb.values()].filter((m) => !ma.has(m.date))),
     renamed: sort(renamed),
+    makeUpHoursChanged: sort(makeUpHoursChanged),
     timeZone: before.timeZone === after.timeZone ? null : { from: before.timeZone, to: after.timeZone },
     weeklyHoursChanged: CalendarWeekdays.some(
       (d) => JSON.stringify(before.weeklyHours[d]) !== JSON.stringify(after.weeklyHours[d]),
@@ -61,6 +73,7 @@ export function diffCalendars(before: TBusinessCalendar, after: TBusinessCalenda
       ...diff.makeUpAdded,
       ...diff.makeUpRemoved,
       ...renamed,
+      ...makeUpHoursChanged,
     ].map((d) => d.date),
   );
   return { ...diff, changedDays: dates.size };

@@ -4,6 +4,7 @@ import {
   closeOfBusiness,
   dayKind,
   isWorkingDay,
+  makeUpDayHoursIssues,
   mergeCalendarDays,
   standardWeek,
   type TBusinessCalendar,
@@ -126,5 +127,37 @@ describe('business calendars', () => {
       ['sat.1.start', 'hours_overlap'],
     ]);
     expect(bad[1]?.params).toEqual({ weekday: 'fri', start: '16:00', end: '16:00' });
+  });
+
+  it('own hours of a make-up day: the weekly rules per date, and not empty; without hours it passes', () => {
+    expect(
+      makeUpDayHoursIssues([
+        { date: '2026-02-28' },
+        { date: '2026-05-09', hours: [{ start: '09:00', end: '12:00' }] },
+      ]),
+    ).toEqual([]);
+    const bad = makeUpDayHoursIssues([
+      { date: '2026-02-28', hours: [{ start: '13:00', end: '10:00' }] },
+      { date: '2026-05-09', hours: [{ start: '09:05', end: '12:00' }] },
+      { date: '2026-09-20', hours: [] },
+    ]);
+    expect(bad.map((i) => [i.path, i.rule])).toEqual([
+      ['2026-02-28.0.end', 'hours_order'],
+      ['2026-05-09.0.start', 'hours_step'],
+      ['2026-09-20.hours', 'hours_empty'],
+    ]);
+    expect(bad[0]?.params).toEqual({ date: '2026-02-28', start: '13:00', end: '10:00' });
+  });
+
+  it('a make-up day with own hours works those hours, others the calendar default', () => {
+    const cal: TBusinessCalendar = {
+      ...CN_2026_CALENDAR,
+      makeUpDays: CN_2026_CALENDAR.makeUpDays.map((m) =>
+        m.date === '2026-02-28' ? { ...m, hours: [{ start: '10:00', end: '12:00' }] } : m,
+      ),
+    };
+    expect(ZBusinessCalendar.safeParse(cal).success).toBe(true);
+    expect(workingHoursOn(cal, d('2026-02-28'))).toEqual([{ start: '10:00', end: '12:00' }]);
+    expect(workingHoursOn(cal, d('2026-02-14'))).toEqual(cal.weeklyHours.mon);
   });
 });

@@ -11,9 +11,11 @@ import { type CalendarWeekday, CalendarWeekdays, HHMM, minutesOfDay } from './wo
 export {
   type CalendarWeekday,
   CalendarWeekdays,
+  makeUpDayHoursIssues,
   minutesOfDay,
   type WeeklyHoursIssue,
   WORKING_HOURS_STEP_MINUTES,
+  type WorkingHoursIssue,
   weeklyHoursIssues,
 } from './working-hours.ts';
 

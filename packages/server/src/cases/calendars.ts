@@ -9,6 +9,7 @@ import {
   diffCalendars,
   importICalendarInto,
   isWithin,
+  makeUpDayHoursIssues,
   type TBusinessCalendar,
   type UnitCalendarVersion,
   type UnitCalendarView,
@@ -434,6 +435,7 @@ function changesOf(diff: CalendarDiff): Record<string, unknown> {
     makeUpAdded: dates(diff.makeUpAdded),
     makeUpRemoved: dates(diff.makeUpRemoved),
     renamed: diff.renamed.length,
+    makeUpHoursChanged: dates(diff.makeUpHoursChanged),
     timeZone: diff.timeZone,
     weeklyHoursChanged: diff.weeklyHoursChanged,
   };
@@ -587,6 +589,18 @@ export async function setUnitCalendar(
       if (issues.length > 0) {
         throw new AppError('validation_failed', 'The working hours are invalid', {
           issues: issues.map((i) => ({ ...i, path: `calendar.weeklyHours.${i.path}` })),
+        });
+      }
+      // So are the own hours of a make-up working day (调休) set or changed by this edit.
+      const hoursBefore = new Map(current.calendar.makeUpDays.map((m) => [m.date, JSON.stringify(m.hours)]));
+      const makeUpIssues = makeUpDayHoursIssues(
+        parsed.data.makeUpDays.filter(
+          (m) => m.hours !== undefined && hoursBefore.get(m.date) !== JSON.stringify(m.hours),
+        ),
+      );
+      if (makeUpIssues.length > 0) {
+        throw new AppError('validation_failed', 'The working hours of a make-up day are invalid', {
+          issues: makeUpIssues.map((i) => ({ ...i, path: `calendar.makeUpDays.${i.path}` })),
         });
       }
     }

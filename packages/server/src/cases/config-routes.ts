@@ -1,4 +1,9 @@
-import { ZBusinessCalendar, ZCalendarImportMode, ZCaseConfigOverride } from '@serviceloop/domain';
+import {
+  ZBusinessCalendar,
+  ZCalendarImportMode,
+  ZCaseConfigOverride,
+  ZWorkingInterval,
+} from '@serviceloop/domain';
 import { z } from 'zod';
 import type { ServerContext } from '../context.ts';
 import { type AnyRoute, defineRoute } from '../http/route.ts';
@@ -43,6 +48,14 @@ const ZCalendarDiff = z.object({
   makeUpAdded: z.array(ZDiffDay),
   makeUpRemoved: z.array(ZDiffDay),
   renamed: z.array(z.object({ date: z.string(), kind: z.string(), from: z.string(), to: z.string() })),
+  makeUpHoursChanged: z.array(
+    z.object({
+      date: z.string(),
+      name: z.string(),
+      from: z.array(ZWorkingInterval).nullable(),
+      to: z.array(ZWorkingInterval).nullable(),
+    }),
+  ),
   timeZone: z.object({ from: z.string(), to: z.string() }).nullable(),
   weeklyHoursChanged: z.boolean(),
   changedDays: z.number().int(),

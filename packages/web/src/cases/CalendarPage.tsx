@@ -1,4 +1,5 @@
 import { InboxOutlined, LeftOutlined, RightOutlined } from '@ant-design/icons';
+import { makeUpDayHoursIssues } from '@serviceloop/domain/cases/working-hours';
 import {
   Alert,
   App,
@@ -35,7 +36,16 @@ import {
   weekdayIndex,
 } from './config-model.ts';
 import { DuePreview, UnitPicker, unitName, useUnitView } from './config-ui.tsx';
-import { hoursOn, hoursText, type WeeklyHours, WorkingHoursCard } from './WorkingHours.tsx';
+import {
+  hoursOn,
+  hoursText,
+  type Interval,
+  IntervalsEditor,
+  issueText,
+  makeUpDefaultHours,
+  type WeeklyHours,
+  WorkingHoursCard,
+} from './WorkingHours.tsx';
 
 const KIND_STYLE: Readonly<Record<DayKind, { background: string; color: string }>> = {
   working: { background: '#fff', color: 'rgba(0,0,0,0.88)' },
@@ -321,6 +331,68 @@ function DiffPreview({
   );
 }
 
+/** The day being set in the dialog; `hours` only for a make-up day with hours of its own. */
+interface EditDay {
+  readonly date: string;
+  readonly kind: DayKind;
+  readonly name: string;
+  readonly hours: Interval[] | undefined;
+}
+
+/** A make-up working day's hours: the calendar's default, or its own (from–to, like the weekly hours). */
+function MakeUpHours({
+  calendar,
+  date,
+  hours,
+  onChange,
+  issues,
+}: {
+  readonly calendar: TBusinessCalendar;
+  readonly date: string;
+  readonly hours: Interval[] | undefined;
+  readonly onChange: (hours: Interval[] | undefined) => void;
+  readonly issues: readonly string[];
+}) {
+  const { t } = useTranslation();
+  const fallback = makeUpDefaultHours(calendar);
+  return (
+    <Space direction="vertical" size={6} style={{ width: '100%' }} data-testid="makeup-hours">
+      <Typography.Text strong>{t('cases.calendars.makeUp.hours')}</Typography.Text>
+      <Radio.Group
+        data-testid="makeup-hours-mode"
+        value={hours ? 'custom' : 'default'}
+        onChange={(e) =>
+          onChange(
+            e.target.value === 'custom'
+              ? fallback.length > 0
+                ? fallback.map((i) => ({ ...i }))
+                : [{ start: '09:00', end: '17:00' }]
+              : undefined,
+          )
+        }
+        options={[
+          {
+            value: 'default',
+            label: t('cases.calendars.makeUp.default', { hours: hoursText(fallback) }),
+          },
+          { value: 'custom', label: t('cases.calendars.makeUp.custom') },
+        ]}
+      />
+      {hours && (
+        <IntervalsEditor hours={hours} dayLabel={date} testIdPrefix="makeup-hours" onChange={onChange} />
+      )}
+      {issues.map((text) => (
+        <Typography.Text key={text} type="danger" style={{ fontSize: 12 }} data-testid="makeup-hours-issue">
+          {text}
+        </Typography.Text>
+      ))}
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('cases.calendars.makeUp.hint')}
+      </Typography.Text>
+    </Space>
+  );
+}
+
 /**
  * A unit's business calendar: month grid with holidays and make-up working days, where it comes
  * from (own, inherited, built-in), .ics import with a preview of what changes before applying,
@@ -339,7 +411,8 @@ export function CalendarPage() {
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const [copyFrom, setCopyFrom] = useState<string | undefined>();
-  const [editDay, setEditDay] = useState<{ date: string; kind: DayKind; name: string } | undefined>();
+  const [editDay, setEditDay] = useState<EditDay | undefined>();
+  const [dayError, setDayError] = useState<unknown>(undefined);
   const canEdit = user.can('case.configure');
   const v: UnitCalendarView | undefined = view.data;
   const pending = useMemo(() => pendingOf(preview), [preview]);
@@ -412,23 +485,45 @@ export function CalendarPage() {
     const holidays = cal.holidays.filter((h) => h.date !== editDay.date);
     const makeUpDays = cal.makeUpDays.filter((m) => m.date !== editDay.date);
     if (editDay.kind === 'holiday') holidays.push({ date: editDay.date, name });
-    if (editDay.kind === 'make_up') makeUpDays.push({ date: editDay.date, name });
+    if (editDay.kind === 'make_up')
+      makeUpDays.push({ date: editDay.date, name, ...(editDay.hours ? { hours: editDay.hours } : {}) });
     const year = Number(editDay.date.slice(0, 4));
     const years = [...new Set([...(cal.coveredYears ?? []), year])].sort((a, b) => a - b);
     const sort = <T extends { date: string }>(xs: T[]) => xs.sort((a, b) => a.date.localeCompare(b.date));
-    await change(
-      {
-        expectedVersion: v.version,
-        change: {
-          action: 'set',
-          calendar: { ...cal, holidays: sort(holidays), makeUpDays: sort(makeUpDays), coveredYears: years },
+    const hours = editDay.kind === 'make_up' && editDay.hours ? ` ${hoursText(editDay.hours)}` : '';
+    setBusy(true);
+    setDayError(undefined);
+    try {
+      const result = await configApi.changeCalendar(
+        unitId,
+        {
+          expectedVersion: v.version,
+          change: {
+            action: 'set',
+            calendar: { ...cal, holidays: sort(holidays), makeUpDays: sort(makeUpDays), coveredYears: years },
+          },
+          note: `${editDay.date} → ${t(`cases.calendars.legend.${editDay.kind}`)}${hours}`,
         },
-        note: `${editDay.date} → ${t(`cases.calendars.legend.${editDay.kind}`)}`,
-      },
-      t('cases.calendars.daySaved', { date: editDay.date }),
-    );
-    setEditDay(undefined);
+        false,
+      );
+      done(result, t('cases.calendars.daySaved', { date: editDay.date }));
+      setEditDay(undefined);
+    } catch (e) {
+      // The dialog stays open with the server's reason.
+      setDayError(e);
+    } finally {
+      setBusy(false);
+    }
   };
+
+  // Own hours of a make-up day, checked by the server's rules when they are new or changed
+  // (an imported day's hours pass as they are).
+  const dayIssues = useMemo(() => {
+    if (!v || editDay?.kind !== 'make_up' || !editDay.hours) return [];
+    const before = v.effective.calendar.makeUpDays.find((m) => m.date === editDay.date)?.hours;
+    if (JSON.stringify(before) === JSON.stringify(editDay.hours)) return [];
+    return makeUpDayHoursIssues([{ date: editDay.date, hours: editDay.hours }]);
+  }, [v, editDay]);
 
   const saveHours = async (weeklyHours: WeeklyHours, note: string) => {
     if (!v) return;
@@ -528,7 +623,9 @@ export function CalendarPage() {
                           ...v.effective.calendar.holidays,
                           ...v.effective.calendar.makeUpDays,
                         ].find((d) => d.date === date);
-                        setEditDay({ date, kind, name: named?.name ?? '' });
+                        const own = v.effective.calendar.makeUpDays.find((m) => m.date === date)?.hours;
+                        setDayError(undefined);
+                        setEditDay({ date, kind, name: named?.name ?? '', hours: own && [...own] });
                       }
                     : undefined
                 }
@@ -694,6 +791,10 @@ export function CalendarPage() {
                       {h.changes.weeklyHoursChanged === true && (
                         <Tag color="blue">{t('cases.calendars.hoursChanged')}</Tag>
                       )}
+                      {Array.isArray(h.changes.makeUpHoursChanged) &&
+                        h.changes.makeUpHoursChanged.length > 0 && (
+                          <Tag color="orange">{t('cases.calendars.makeUpHoursChanged')}</Tag>
+                        )}
                     </Space>
                   ) : (
                     <Tag>{t('cases.calendars.inheritsAgain')}</Tag>
@@ -709,13 +810,18 @@ export function CalendarPage() {
         title={t('cases.calendars.editDay', { date: editDay?.date ?? '' })}
         onCancel={() => setEditDay(undefined)}
         onOk={() => void saveDay()}
-        okButtonProps={{ loading: busy }}
+        okButtonProps={
+          { loading: busy, disabled: dayIssues.length > 0, 'data-testid': 'day-save' } as {
+            loading: boolean;
+            disabled: boolean;
+          }
+        }
         okText={t('cases.calendars.saveDay')}
         cancelText={t('common.cancel')}
         destroyOnHidden
       >
-        {editDay && (
-          <Space direction="vertical" style={{ width: '100%' }}>
+        {editDay && v && (
+          <Space direction="vertical" style={{ width: '100%' }} data-testid="day-dialog">
             <Radio.Group
               value={editDay.kind === 'weekend' ? 'working' : editDay.kind}
               onChange={(e) => setEditDay({ ...editDay, kind: e.target.value as DayKind })}
@@ -732,6 +838,24 @@ export function CalendarPage() {
                 value={editDay.name}
                 maxLength={100}
                 onChange={(e) => setEditDay({ ...editDay, name: e.target.value })}
+              />
+            )}
+            {editDay.kind === 'make_up' && (
+              <MakeUpHours
+                calendar={v.effective.calendar}
+                date={editDay.date}
+                hours={editDay.hours}
+                onChange={(hours) => setEditDay({ ...editDay, hours })}
+                issues={dayIssues.map((i) => issueText(i, t))}
+              />
+            )}
+            {dayError !== undefined && (
+              <Alert
+                type="error"
+                showIcon
+                data-testid="day-error"
+                title={describeError(dayError, t).title}
+                description={describeError(dayError, t).detail}
               />
             )}
             <Typography.Text type="secondary">{t('cases.calendars.editHint')}</Typography.Text>

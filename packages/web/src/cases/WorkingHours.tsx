@@ -3,8 +3,8 @@ import {
   type CalendarWeekday,
   CalendarWeekdays,
   minutesOfDay,
-  type WeeklyHoursIssue,
   WORKING_HOURS_STEP_MINUTES,
+  type WorkingHoursIssue,
   weeklyHoursIssues,
 } from '@serviceloop/domain/cases/working-hours';
 import { Alert, Button, Card, Input, Select, Space, Switch, Tag, Typography } from 'antd';
@@ -14,7 +14,7 @@ import { useTranslation } from 'react-i18next';
 import { describeError } from '../shell/api.ts';
 import type { TBusinessCalendar } from './config-model.ts';
 
-type Interval = { start: string; end: string };
+export type Interval = { start: string; end: string };
 export type WeeklyHours = TBusinessCalendar['weeklyHours'];
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -35,12 +35,14 @@ export function hoursOn(
 ): readonly Interval[] {
   if (calendar.holidays.some((h) => h.date === date)) return [];
   const makeUp = calendar.makeUpDays.find((m) => m.date === date);
-  if (makeUp) {
-    if (makeUp.hours) return makeUp.hours;
-    if (calendar.makeUpDayHours && calendar.makeUpDayHours.length > 0) return calendar.makeUpDayHours;
-    return CalendarWeekdays.map((d) => calendar.weeklyHours[d]).find((h) => h.length > 0) ?? [];
-  }
+  if (makeUp) return makeUp.hours ?? makeUpDefaultHours(calendar);
   return calendar.weeklyHours[weekday];
+}
+
+/** What a make-up day without hours of its own works: the calendar's make-up hours, else the first open weekday's. */
+export function makeUpDefaultHours(calendar: TBusinessCalendar): readonly Interval[] {
+  if (calendar.makeUpDayHours && calendar.makeUpDayHours.length > 0) return calendar.makeUpDayHours;
+  return CalendarWeekdays.map((d) => calendar.weeklyHours[d]).find((h) => h.length > 0) ?? [];
 }
 
 export function hoursText(hours: readonly Interval[]): string {
@@ -82,14 +84,84 @@ function DayStrip({ hours }: { readonly hours: readonly Interval[] }) {
   );
 }
 
-function issueText(issue: WeeklyHoursIssue, t: TFunction): string {
-  return t(`cases.calendars.hours.rules.${issue.rule as 'hours_order'}`, {
-    day: t(`cases.calendars.hours.day.${issue.params.weekday as CalendarWeekday}`),
+/** An hours rule broken, naming the weekday or (a make-up day) the date. */
+export function issueText(issue: WorkingHoursIssue, t: TFunction): string {
+  return t(`cases.calendars.hours.rules.${issue.rule}`, {
+    day: issue.params.weekday
+      ? t(`cases.calendars.hours.day.${issue.params.weekday as CalendarWeekday}`)
+      : (issue.params.date ?? ''),
     start: issue.params.start ?? '',
     end: issue.params.end ?? '',
     time: issue.params.time ?? '',
     step: WORKING_HOURS_STEP_MINUTES,
   });
+}
+
+/**
+ * One day's intervals as from–to selects on the quarter-hour grid; a break is a second interval.
+ * Test ids `<prefix>-<i>-start` and `-end`.
+ */
+export function IntervalsEditor({
+  hours,
+  dayLabel,
+  testIdPrefix,
+  onChange,
+}: {
+  readonly hours: readonly Interval[];
+  readonly dayLabel: string;
+  readonly testIdPrefix: string;
+  readonly onChange: (hours: Interval[]) => void;
+}) {
+  const { t } = useTranslation();
+  const setInterval = (index: number, patch: Partial<Interval>) =>
+    onChange(hours.map((x, i) => (i === index ? { ...x, ...patch } : x)));
+  const addInterval = () => {
+    const last = hours[hours.length - 1];
+    const from = last ? Math.min(minutesOfDay(last.end) + 60, 23 * 60) : 9 * 60;
+    onChange([...hours, { start: timeOf(from), end: timeOf(Math.min(from + 4 * 60, 24 * 60)) }]);
+  };
+  return (
+    <Space wrap size={6}>
+      {hours.map((interval, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: intervals are positional; a changed time must not remount its select
+        <Space.Compact key={i}>
+          <Select
+            showSearch
+            size="small"
+            aria-label={t('cases.calendars.hours.from', { day: dayLabel })}
+            data-testid={`${testIdPrefix}-${i}-start`}
+            value={interval.start}
+            options={START_OPTIONS}
+            onChange={(start) => setInterval(i, { start })}
+            style={{ width: 88 }}
+          />
+          <Select
+            showSearch
+            size="small"
+            aria-label={t('cases.calendars.hours.to', { day: dayLabel })}
+            data-testid={`${testIdPrefix}-${i}-end`}
+            value={interval.end}
+            options={END_OPTIONS}
+            onChange={(end) => setInterval(i, { end })}
+            style={{ width: 88 }}
+          />
+          {hours.length > 1 && (
+            <Button
+              size="small"
+              icon={<DeleteOutlined />}
+              aria-label={t('cases.calendars.hours.removeInterval')}
+              onClick={() => onChange(hours.filter((_x, j) => j !== i))}
+            />
+          )}
+        </Space.Compact>
+      ))}
+      {hours.length > 0 && hours.length < 4 && (
+        <Button size="small" type="link" icon={<PlusOutlined />} onClick={addInterval}>
+          {t('cases.calendars.hours.addInterval')}
+        </Button>
+      )}
+    </Space>
+  );
 }
 
 /**
@@ -133,16 +205,6 @@ export function WorkingHoursCard({
     calendar.makeUpDays.length === 0;
 
   const setDay = (day: CalendarWeekday, hours: Interval[]) => setDraft({ ...week, [day]: hours });
-  const setInterval = (day: CalendarWeekday, index: number, patch: Partial<Interval>) =>
-    setDay(
-      day,
-      week[day].map((x, i) => (i === index ? { ...x, ...patch } : x)),
-    );
-  const addInterval = (day: CalendarWeekday) => {
-    const last = week[day][week[day].length - 1];
-    const from = last ? Math.min(minutesOfDay(last.end) + 60, 23 * 60) : 9 * 60;
-    setDay(day, [...week[day], { start: timeOf(from), end: timeOf(Math.min(from + 4 * 60, 24 * 60)) }]);
-  };
   const save = async () => {
     if (!draft) return;
     const summary = edited
@@ -210,58 +272,12 @@ export function WorkingHoursCard({
                       unCheckedChildren={t('cases.calendars.hours.closed')}
                       onChange={(open) => setDay(day, open ? [{ start: '09:00', end: '17:00' }] : [])}
                     />
-                    {hours.map((interval, i) => (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: intervals are positional; a changed time must not remount its select
-                      <Space.Compact key={i}>
-                        <Select
-                          showSearch
-                          size="small"
-                          aria-label={t('cases.calendars.hours.from', {
-                            day: t(`cases.calendars.hours.day.${day}`),
-                          })}
-                          data-testid={`hours-${day}-${i}-start`}
-                          value={interval.start}
-                          options={START_OPTIONS}
-                          onChange={(start) => setInterval(day, i, { start })}
-                          style={{ width: 88 }}
-                        />
-                        <Select
-                          showSearch
-                          size="small"
-                          aria-label={t('cases.calendars.hours.to', {
-                            day: t(`cases.calendars.hours.day.${day}`),
-                          })}
-                          data-testid={`hours-${day}-${i}-end`}
-                          value={interval.end}
-                          options={END_OPTIONS}
-                          onChange={(end) => setInterval(day, i, { end })}
-                          style={{ width: 88 }}
-                        />
-                        {hours.length > 1 && (
-                          <Button
-                            size="small"
-                            icon={<DeleteOutlined />}
-                            aria-label={t('cases.calendars.hours.removeInterval')}
-                            onClick={() =>
-                              setDay(
-                                day,
-                                hours.filter((_x, j) => j !== i),
-                              )
-                            }
-                          />
-                        )}
-                      </Space.Compact>
-                    ))}
-                    {hours.length > 0 && hours.length < 4 && (
-                      <Button
-                        size="small"
-                        type="link"
-                        icon={<PlusOutlined />}
-                        onClick={() => addInterval(day)}
-                      >
-                        {t('cases.calendars.hours.addInterval')}
-                      </Button>
-                    )}
+                    <IntervalsEditor
+                      hours={hours}
+                      dayLabel={t(`cases.calendars.hours.day.${day}`)}
+                      testIdPrefix={`hours-${day}`}
+                      onChange={(next) => setDay(day, next)}
+                    />
                     {edited.includes(day) && <Tag color="blue">{t('cases.calendars.hours.changed')}</Tag>}
                   </Space>
                 ) : (
