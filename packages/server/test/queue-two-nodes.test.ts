@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type App, buildApp } from '../src/app.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
+import { Dispatcher } from '../src/events/outbox.ts';
 import { closeDisplayStreams } from '../src/queue/stream.ts';
 import { call, createTestEnv, orgIdByCode, type Session, signInAs, type TestEnv } from './harness.ts';
 import { testConfig } from './templates.ts';
@@ -82,5 +83,35 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('queue on two nodes (PostgreSQ
     expect(text.match(callEvent)).toHaveLength(1);
     abort.abort();
     await reader.cancel().catch(() => undefined);
+  });
+});
+
+describe.runIf(Boolean(process.env.DATABASE_URL))('live broadcast peers (PostgreSQL)', () => {
+  it('a node alone broadcasts to nobody; a node joining is heard at once; one leaving is noticed', async () => {
+    const env = await createTestEnv('postgres');
+    const a = env.app.ctx.dispatcher;
+    const databaseB = await openDatabase({ url: env.databaseUrl, poolMax: 2 });
+    const b = new Dispatcher(databaseB, env.clock.now);
+    try {
+      await a.start();
+      expect(a.livePeers).toBe(false);
+      await b.start();
+      // B's hello reaches A without waiting for A's next count.
+      await vi.waitFor(() => expect(a.livePeers).toBe(true), { timeout: 3_000 });
+      expect(b.livePeers).toBe(true);
+      await b.stop();
+      await vi.waitFor(
+        async () => {
+          await a.checkPeers();
+          expect(a.livePeers).toBe(false);
+        },
+        { timeout: 5_000, interval: 100 },
+      );
+    } finally {
+      await b.stop();
+      await a.stop();
+      await databaseB.close();
+      await env.close();
+    }
   });
 });

@@ -26,8 +26,15 @@ export interface Database {
    * a hash of the text, so every distinct text is one more prepared statement per connection).
    */
   prepared<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
-  /** Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. On PostgreSQL the
+   * listening connection carries `applicationName` (other nodes can count listeners by it).
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    options?: { readonly applicationName?: string },
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -169,8 +176,11 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
       });
       return result.rows;
     },
-    listen: async (channel, onNotify) => {
-      const client = new pg.Client({ connectionString: url });
+    listen: async (channel, onNotify, options) => {
+      const client = new pg.Client({
+        connectionString: url,
+        ...(options?.applicationName ? { application_name: options.applicationName } : {}),
+      });
       client.on('error', () => undefined);
       await client.connect();
       client.on('notification', (msg) => {

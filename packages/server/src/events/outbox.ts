@@ -73,6 +73,10 @@ const POLL_MS = 1_000;
  * wake-up hint (the outbox table is the truth, polled every POLL_MS), so coalescing loses nothing.
  */
 const NOTIFY_COALESCE_MS = 5;
+/** How often a node counts the other nodes' live listeners (a node joining says hello at once). */
+const PEER_CHECK_MS = 5_000;
+/** application_name of every node's live listening connection. */
+const LIVE_APPLICATION = 'serviceloop-live';
 /** After a wake-up, wait this long so a burst of commits is claimed as one batch. */
 const GATHER_MS = 2;
 const BATCH = 200;
@@ -137,6 +141,15 @@ export class Dispatcher {
   private unlistenLive: (() => Promise<void>) | undefined;
   private outgoing: StoredEvent[] = [];
   private liveTimer: NodeJS.Timeout | undefined;
+  /**
+   * Whether another node listens live; unknown counts as yes. A node alone on its database
+   * broadcasts nothing (its own listeners are served by the writer). A node starting says hello
+   * on LIVE_CHANNEL, so the others start broadcasting at once; every PEER_CHECK_MS each node
+   * counts the live listeners to notice nodes that went away.
+   */
+  private peers = true;
+  private hellos = 0;
+  private peerTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly database: Database,
@@ -212,9 +225,29 @@ export class Dispatcher {
     this.wake?.();
   }
 
+  /** Whether this node believes another node listens live (and so broadcasts to it). */
+  get livePeers(): boolean {
+    return this.peers;
+  }
+
+  /** Counts the live listeners on this database (each node has one); keeps `peers` if a hello came meanwhile. */
+  async checkPeers(): Promise<void> {
+    const hellos = this.hellos;
+    try {
+      const [row] = await this.database.rows<{ n: number | string }>(sql`
+        select count(*) as n from pg_stat_activity
+        where datname = current_database() and application_name = ${LIVE_APPLICATION}`);
+      if (this.hellos === hellos) this.peers = Number(row?.n ?? 2) > 1;
+    } catch (error) {
+      this.peers = true;
+      if (this.running) this.onError(error, { subscriber: 'live peers' });
+    }
+  }
+
   /** Queues events for the other nodes' live listeners: one NOTIFY per few milliseconds. */
   private broadcast(events: readonly StoredEvent[]): void {
-    if (!this.unlistenLive || events.length === 0) return; // one node (PGlite) or not serving
+    // One node (PGlite, or alone on PostgreSQL), or not serving: nobody to tell.
+    if (!this.unlistenLive || !this.peers || events.length === 0) return;
     this.outgoing.push(...events);
     if (this.liveTimer) return;
     this.liveTimer = setTimeout(() => {
@@ -235,14 +268,23 @@ export class Dispatcher {
   private onLive(payload: string): void {
     // This node hears its own broadcasts too: skip them before parsing.
     if (payload.startsWith(this.ownPrefix)) return;
-    let message: { n: string; e: (Omit<StoredEvent, 'occurredAt'> & { occurredAt: string })[] };
+    let message: {
+      n: string;
+      hello?: true;
+      e?: (Omit<StoredEvent, 'occurredAt'> & { occurredAt: string })[];
+    };
     try {
       message = JSON.parse(payload);
     } catch {
       return;
     }
     if (message.n === this.nodeId) return;
-    for (const e of message.e) {
+    if (message.hello) {
+      this.hellos++;
+      this.peers = true;
+      return;
+    }
+    for (const e of message.e ?? []) {
       const event: StoredEvent = { ...e, occurredAt: new Date(e.occurredAt) };
       for (const listener of this.live) listener(event);
     }
@@ -253,7 +295,15 @@ export class Dispatcher {
     this.running = true;
     this.unlisten = await this.database.listen(OUTBOX_CHANNEL, () => this.kick());
     if (this.database.kind === 'postgres') {
-      this.unlistenLive = await this.database.listen(LIVE_CHANNEL, (payload) => this.onLive(payload));
+      this.unlistenLive = await this.database.listen(LIVE_CHANNEL, (payload) => this.onLive(payload), {
+        applicationName: LIVE_APPLICATION,
+      });
+      await this.database.rows(
+        sql`select pg_notify(${LIVE_CHANNEL}, ${JSON.stringify({ n: this.nodeId, hello: true })})`,
+      );
+      await this.checkPeers();
+      this.peerTimer = setInterval(() => void this.checkPeers(), PEER_CHECK_MS);
+      this.peerTimer.unref();
     }
     this.loop = this.run();
   }
@@ -265,6 +315,9 @@ export class Dispatcher {
     await this.unlisten?.();
     await this.unlistenLive?.();
     this.unlistenLive = undefined;
+    if (this.peerTimer) clearInterval(this.peerTimer);
+    this.peerTimer = undefined;
+    this.peers = true;
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
     this.notifyTimer = undefined;
     if (this.liveTimer) clearTimeout(this.liveTimer);
