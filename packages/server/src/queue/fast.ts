@@ -21,31 +21,43 @@ import { publishLocal } from './stream.ts';
  * record either way. Only a statement inside a caller's transaction still notifies in it.
  */
 
-/** Columns of a ticket row under the alias `t`, named like the drizzle row (dates as text where needed). */
-const TICKET_COLUMNS = sql.raw(`
-  t.id, t.branch_id as "branchId", t.service_code as "serviceCode",
-  t.original_service_code as "originalServiceCode", t.business_day::text as "businessDay",
-  t.sequence, t.number, t.priority_class as "priorityClass", t.customer_id as "customerId",
-  t.assistance, t.locale, t.status, t.walk_up as "walkUp", t.issued_at as "issuedAt",
-  t.arrived_at as "arrivedAt", t.called_at as "calledAt", t.first_called_at as "firstCalledAt",
-  t.started_at as "startedAt", t.ended_at as "endedAt", t.left_at as "leftAt",
-  t.counter_id as "counterId", t.target_counter_id as "targetCounterId", t.staff_id as "staffId",
-  t.outcome, t.outcome_note as "outcomeNote", t.recall_count as "recallCount",
-  t.transfer_count as "transferCount", t.idempotency_key as "idempotencyKey",
-  t.triage_note as "triageNote", t.updated_at as "updatedAt"`);
+/**
+ * A ticket row under the alias `t` as one JSON value with the drizzle row's keys: node-postgres
+ * then parses one field instead of thirty (about a third of its per-statement cost on this path).
+ */
+const TICKET_JSON = sql.raw(`json_build_object(
+  'id', t.id, 'branchId', t.branch_id, 'serviceCode', t.service_code,
+  'originalServiceCode', t.original_service_code, 'businessDay', t.business_day::text,
+  'sequence', t.sequence, 'number', t.number, 'priorityClass', t.priority_class, 'customerId', t.customer_id,
+  'assistance', t.assistance, 'locale', t.locale, 'status', t.status, 'walkUp', t.walk_up, 'issuedAt', t.issued_at,
+  'arrivedAt', t.arrived_at, 'calledAt', t.called_at, 'firstCalledAt', t.first_called_at,
+  'startedAt', t.started_at, 'endedAt', t.ended_at, 'leftAt', t.left_at,
+  'counterId', t.counter_id, 'targetCounterId', t.target_counter_id, 'staffId', t.staff_id,
+  'outcome', t.outcome, 'outcomeNote', t.outcome_note, 'recallCount', t.recall_count,
+  'transferCount', t.transfer_count, 'idempotencyKey', t.idempotency_key,
+  'triageNote', t.triage_note, 'updatedAt', t.updated_at) as "ticket"`);
 
-type RawTicket = { [K in keyof TicketRow]: TicketRow[K] | string };
+type JsonTicket = { [K in keyof TicketRow]: TicketRow[K] extends Date | null ? string | null : TicketRow[K] };
 
-const toDate = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
+const toDate = (v: string | null): Date | null => (v === null ? null : new Date(v));
 
-/** Normalises a raw row (both drivers) to the drizzle row shape. */
+/** The ticket of a statement's `ticket` column (TICKET_JSON; text or parsed, by driver) as the drizzle row. */
 export function ticketFromRaw(raw: Record<string, unknown>): TicketRow {
-  const r = raw as RawTicket;
+  const r = parseJson<JsonTicket>(raw.ticket);
   return {
-    ...(r as TicketRow),
+    id: r.id,
+    branchId: r.branchId,
+    serviceCode: r.serviceCode,
+    originalServiceCode: r.originalServiceCode,
+    businessDay: r.businessDay,
     sequence: Number(r.sequence),
-    recallCount: Number(r.recallCount),
-    transferCount: Number(r.transferCount),
+    number: r.number,
+    priorityClass: r.priorityClass,
+    customerId: r.customerId,
+    assistance: r.assistance,
+    locale: r.locale,
+    status: r.status,
+    walkUp: r.walkUp,
     issuedAt: toDate(r.issuedAt) as Date,
     arrivedAt: toDate(r.arrivedAt) as Date,
     calledAt: toDate(r.calledAt),
@@ -53,6 +65,15 @@ export function ticketFromRaw(raw: Record<string, unknown>): TicketRow {
     startedAt: toDate(r.startedAt),
     endedAt: toDate(r.endedAt),
     leftAt: toDate(r.leftAt),
+    counterId: r.counterId,
+    targetCounterId: r.targetCounterId,
+    staffId: r.staffId,
+    outcome: r.outcome,
+    outcomeNote: r.outcomeNote,
+    recallCount: Number(r.recallCount),
+    transferCount: Number(r.transferCount),
+    idempotencyKey: r.idempotencyKey,
+    triageNote: r.triageNote,
     updatedAt: toDate(r.updatedAt) as Date,
   };
 }
@@ -171,7 +192,7 @@ export async function transitionFast(
         and current_ticket_id = ${input.ticketId}::uuid and exists (select 1 from t)
     ),
     e as (${outboxInsert(eventId, input.event, now, settles(ctx, undefined, input.event))})
-    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload"
+    select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload"
     from t, e`;
   const written = await run(ctx, undefined, statement, eventId, input.event, now);
   if (!written) return undefined;
@@ -229,7 +250,7 @@ export async function issueFast(
       returning *
     ),
     e as (${outboxInsert(eventId, input.event, now, settles(ctx, undefined, input.event))})
-    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload",
+    select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload",
       -- The line the kiosk's answer needs, read in the same round trip: the statement's snapshot
       -- predates the new ticket, so it is added to the line here.
       (select coalesce(json_agg(json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
@@ -289,7 +310,7 @@ export async function callFast(
       where id in (select id from k) and exists (select 1 from t)
     ),
     e as (${outboxInsert(eventId, input.event, now, settles(ctx, inTx, input.event))})
-    select ${TICKET_COLUMNS}, e.id as "outboxId", e.payload as "outboxPayload" ${notifyIn(inTx)}
+    select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload" ${notifyIn(inTx)}
     from t, e`;
   return run(ctx, inTx, statement, eventId, input.event, now);
 }
@@ -356,7 +377,7 @@ export async function ticketWithLine(
   ticketId: string,
 ): Promise<TicketWithLine | undefined> {
   const rows = await ctx.database.prepared<Record<string, unknown>>(sql`
-    select ${TICKET_COLUMNS},
+    select ${TICKET_JSON},
       case when t.status = 'waiting' then ${waitingJson(sql`t.branch_id`, sql`t.business_day`)} end as "lineJson",
       ${countersJson(sql`t.branch_id`)} as "countersJson"
     from queue_tickets t where t.id = ${ticketId}::uuid`);
