@@ -43,7 +43,12 @@ import { seedQueueDemo } from '../packages/server/src/queue/seed.ts';
 import { DEMO_PASSWORD, seedDemo } from '../packages/server/src/seed/demo.ts';
 
 const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 200);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/**
+ * Requests in flight. 16 saturate the server on 2 cores (one Node process at ~85 % of a core);
+ * more only queue inside it: 32 gave the same or fewer operations per second at twice the
+ * latency (docs/performance.md has the sweep).
+ */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 /** The floor and the queue run in this many alternating segments (SECONDS each in total). */
