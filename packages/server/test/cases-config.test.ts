@@ -2,6 +2,7 @@ import { DEFAULT_CASE_CONFIG, type TCaseConfig } from '@serviceloop/domain';
 import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCalendar } from '../src/cases/calendars.ts';
 import { auditLog, outboxEvents } from '../src/db/schema.ts';
 import { cases } from '../src/db/schema-cases.ts';
 import { call, createTestEnv, engines, orgIdByCode, sessionCache, type TestEnv } from './harness.ts';
@@ -525,5 +526,35 @@ describe.each(engines)('stored case configuration on %s', (engine) => {
     });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().code).toBe('validation_failed');
+  });
+
+  it('the calendar list gives a named calendar’s latest version (built-ins 0)', async () => {
+    type Listed = { name: string; source: string; version: number; holidays: number };
+    const list = () => get<Listed[]>('bj-cy.complaints', '/api/v1/sla/calendars');
+    const file = (...days: string[]) => ics(...days.map((d) => allDay(`h-${d}`, d, '假日')));
+    await importCalendar(env.app.ctx, {
+      name: 'branch-2027',
+      timeZone: 'Asia/Shanghai',
+      ics: file('20270101'),
+    });
+    expect((await list()).find((c) => c.name === 'branch-2027')).toMatchObject({
+      source: 'imported',
+      version: 1,
+      holidays: 1,
+    });
+    await importCalendar(env.app.ctx, {
+      name: 'branch-2027',
+      timeZone: 'Asia/Shanghai',
+      ics: file('20270101', '20270102'),
+    });
+    const listed = await list();
+    expect(listed.find((c) => c.name === 'branch-2027')).toMatchObject({ version: 2, holidays: 2 });
+    expect(listed.find((c) => c.name === 'cn-2026')).toMatchObject({ source: 'built_in', version: 0 });
+    // The contract says so too (the zod response schema is what OpenAPI publishes).
+    const openapi = (await call(env, 'GET', '/api/v1/openapi.json')).json();
+    const item = openapi.paths['/api/v1/sla/calendars'].get.responses['200'].content['application/json']
+      .schema.items as { properties: Record<string, unknown>; required: string[] };
+    expect(item.properties.version).toMatchObject({ type: 'integer' });
+    expect(item.required).toContain('version');
   });
 });

@@ -392,6 +392,8 @@ export function caseRoutes(ctx: ServerContext): AnyRoute[] {
           holidays: z.number().int(),
           makeUpDays: z.number().int(),
           coveredYears: z.array(z.number().int()),
+          /** A named (imported) calendar's latest version, the one its name resolves to; built-in: 0. */
+          version: z.number().int(),
         }),
       ),
       handler: () => listCalendars(ctx.db),
