@@ -1,18 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, signIn, startHarness } from './harness.ts';
-import { type ApiClient, apiAs, beijingNoonClock, eventually, screenshots, unitId } from './helpers.ts';
+import {
+  type ApiClient,
+  apiAs,
+  beijingNoonClock,
+  chooseOption,
+  eventually,
+  screenshots,
+  unitId,
+} from './helpers.ts';
 
 // Issue #3, the branch's back office: a branch manager edits a service's target wait, a lobby
 // manager posts a notice that the display board shows at once (and takes it down), a manager
-// imports a small history file with one bad row and reads the report, and the KPI page shows
-// the server's figures.
+// imports a small history file with one bad row and reads the report (in Chinese and English; a
+// file refused whole says so), and the KPI page shows the server's figures.
 let harness: Harness;
 let admin: ApiClient;
 const shot = screenshots(process.env.QUEUE_SCREENSHOTS, { fullPage: true });
 
 const HISTORY = [
   'visit_id,site,service,priority,arrived_at,called_at,service_started_at,service_ended_at,outcome,counter',
-  'h1,BJ-CY,cash,0,2026-03-02T09:00:00,2026-03-02T09:04:00,2026-03-02T09:04:30,2026-03-02T09:10:00,served,1',
+  // Service began 2 s before the call (clock skew between systems): tolerated and imported.
+  'h1,BJ-CY,cash,0,2026-03-02T09:00:00,2026-03-02T09:04:00,2026-03-02T09:03:58,2026-03-02T09:10:00,served,1',
   'h2,BJ-CY,cash,0,2026-03-02T09:02:00,,,,abandoned,',
   'h3,BJ-CY,personal,yesterday,not-a-time,,,,served,2',
   'h4,BJ-CY,personal,1,2026-03-02T09:05:00,2026-03-02T09:20:00,,,no_show,',
@@ -122,18 +131,25 @@ describe('branch queue back office in Chromium', () => {
     const { page } = await harness.newPage();
     await signIn(page, 'bj-cy.manager');
     await page.getByRole('link', { name: '到访记录' }).click();
-    await page.getByTestId('visits-file').setInputFiles({
-      name: 'history.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(HISTORY, 'utf8'),
-    });
+    const choose = (name: string, csv: string) =>
+      page.getByTestId('visits-file').setInputFiles({
+        name,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv, 'utf8'),
+      });
+    const summary = () => page.getByTestId('visits-summary').textContent();
+    await choose('history.csv', HISTORY);
     await eventually(() => page.getByTestId('visits-file-name').textContent()).toContain('4 行数据');
     await page.getByTestId('visits-dry-run').click();
     await eventually(() => page.getByTestId('visits-status').textContent()).toBe('校验通过');
-    expect(await page.getByTestId('visits-summary').textContent()).toContain('3 / 4 行可以导入');
+    expect(await summary()).toContain('3 / 4 行可以导入');
     await page.getByTestId('visits-run').click();
     await eventually(() => page.getByTestId('visits-status').textContent()).toBe('导入完成');
-    expect(await page.getByTestId('visits-summary').textContent()).toContain('已导入 3 条到访记录');
+    // The job's summary in Chinese, not the server's English message.
+    expect(await summary()).toContain('已导入 3 条到访记录');
+    expect(await summary()).toContain('1 行不合格，未导入');
+    expect(await summary()).toContain('开始办理时间略早于叫号时间（系统间时钟偏差）：1 行');
+    expect(await summary()).not.toMatch(/Imported|Tolerated|rejected/);
     const rejections = page.locator('[data-testid="visits-rejections"] tbody tr');
     await eventually(() => rejections.count()).toBe(1);
     // Row 4 of the file (the header is row 1) is the bad one.
@@ -143,5 +159,28 @@ describe('branch queue back office in Chromium', () => {
       'ant-progress-status-success',
     );
     await shot(page, 'qa05-visits-import');
+
+    // A file refused whole (required columns missing) is not "rows rejected".
+    await choose('wrong.csv', 'visit_id,service\nx1,cash\n');
+    await page.getByTestId('visits-dry-run').click();
+    await eventually(() => page.getByTestId('visits-status').textContent()).toBe('文件被拒绝');
+    expect(await summary()).toContain('缺少必需的列：priority、arrived_at、called_at、outcome');
+    await shot(page, 'qa06-visits-refused');
+
+    // In English: the same tag, and the report of importing the file again.
+    await page.getByTestId('language-switch').click();
+    await chooseOption(page, 'English');
+    await eventually(() => page.getByTestId('visits-status').textContent()).toBe('File refused');
+    await choose('history.csv', HISTORY);
+    await page.getByTestId('visits-dry-run').click();
+    await eventually(() => page.getByTestId('visits-status').textContent()).toBe('Valid');
+    await page.getByTestId('visits-run').click();
+    await eventually(() => page.getByTestId('visits-status').textContent()).toBe('Imported');
+    expect(await summary()).toContain('3 records were already on file and were skipped');
+    expect(await summary()).toContain('1 row rejected, not imported');
+    expect(await summary()).toContain(
+      'service began slightly before the call (clock skew between systems): 1 row',
+    );
+    await shot(page, 'qa07-visits-import-en');
   });
 });

@@ -110,7 +110,10 @@ describe.each(engines)('queue records, KPIs and the display stream on %s', (engi
       throw new Error('import did not finish');
     };
     const job = await poll(start.json().id);
-    expect(job).toMatchObject({ status: 'imported', accepted: 1, rejected: 1 });
+    expect(job).toMatchObject({ status: 'imported', accepted: 1, rejected: 1, refusal: null });
+    // The outcome as figures for the browser, and the same in English for API clients.
+    expect(job.summary).toEqual({ importable: 1, imported: 1, alreadyOnFile: 0, rejected: 1, tolerated: [] });
+    expect(job.message).toBe('Imported 1 visit. 1 row rejected.');
     expect(job.rejections[0]).toMatchObject({
       row: 3,
       codes: [{ code: 'bad_integer', column: 'priority', value: 'x' }],
@@ -124,6 +127,16 @@ describe.each(engines)('queue records, KPIs and the display stream on %s', (engi
     const dry = await poll(dryStart.json().id);
     expect(dry).toMatchObject({ status: 'validated', accepted: 4, rejected: 0, fileName: 'history.csv' });
     expect(dry.message).toMatch(/Tolerated: .*service_before_call 1.*out_of_order 2/);
+    expect(dry.summary).toEqual({
+      importable: 4,
+      imported: 0,
+      alreadyOnFile: 0,
+      rejected: 0,
+      tolerated: [
+        { code: 'service_before_call', count: 1 },
+        { code: 'out_of_order', count: 2 },
+      ],
+    });
     const real = await poll(
       (
         await call(env, 'POST', `${base()}/visit-imports?dryRun=false`, {
@@ -145,6 +158,22 @@ describe.each(engines)('queue records, KPIs and the display stream on %s', (engi
     );
     expect(again.accepted).toBe(0);
     expect(again.message).toMatch(/4 were already on file/);
+    expect(again.summary).toMatchObject({ importable: 4, imported: 0, alreadyOnFile: 4, rejected: 0 });
+    // A file refused as a whole has a refusal code and no summary.
+    const refused = await poll(
+      (
+        await call(env, 'POST', `${base()}/visit-imports?dryRun=true`, {
+          session: manager,
+          payload: 'visit_id,service\nv1,PS\n',
+          headers: { 'content-type': 'text/csv' },
+        })
+      ).json().id,
+    );
+    expect(refused).toMatchObject({
+      status: 'rejected',
+      summary: null,
+      refusal: { code: 'missing_columns', columns: ['priority', 'arrived_at', 'called_at', 'outcome'] },
+    });
     // Another branch's job is not found, and a teller may not import.
     const other = await signInAs(env, 'bj-cy.manager');
     expect(

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { reasonFromZodIssue } from '../shared/import-issues.ts';
-import { ImportRefusalCodes, type ImportRowReason, ImportRowReasonCodes } from '../shared/import-reasons.ts';
+import {
+  ImportRefusalCodes,
+  type ImportRowReason,
+  ImportRowReasonCodes,
+  type ImportSummary,
+  ImportToleratedCodes,
+} from '../shared/import-reasons.ts';
 import { ZCreateCustomerRequest } from './customer.ts';
 
 /** Columns of the customer CSV import (header row required, UTF-8). */
@@ -155,6 +161,14 @@ export const ZImportRefusal = z.object({
   limit: z.number().int().optional(),
 });
 
+export const ZImportSummary = z.object({
+  importable: z.number().int(),
+  imported: z.number().int(),
+  alreadyOnFile: z.number().int(),
+  rejected: z.number().int(),
+  tolerated: z.array(z.object({ code: z.enum(ImportToleratedCodes), count: z.number().int() })),
+}) satisfies z.ZodType<ImportSummary>;
+
 export const ImportJobStatuses = ['running', 'validated', 'imported', 'rejected', 'failed'] as const;
 export const ZImportJob = z.object({
   id: z.uuid(),
@@ -168,8 +182,12 @@ export const ZImportJob = z.object({
   rejections: z.array(
     z.object({ row: z.number().int(), reasons: z.array(z.string()), codes: z.array(ZImportRowReason) }),
   ),
-  /** In English; `refusal` says the same as a code when a whole file was refused or a job failed. */
+  /**
+   * In English; `summary` says the same as figures when the job finished (visit imports), `refusal`
+   * as a code when a whole file was refused or a job failed.
+   */
   message: z.string().nullable(),
+  summary: ZImportSummary.nullable(),
   refusal: ZImportRefusal.nullable(),
 });
 export type TImportJob = z.infer<typeof ZImportJob>;

@@ -72,6 +72,44 @@ export interface ImportRefusal {
   readonly limit?: number;
 }
 
+/**
+ * What an import let through as recorded: glitches real data has, counted per kind. The codes are
+ * the visit log's (the customer import tolerates nothing).
+ */
+export const ImportToleratedCodes = [
+  /** Another visit reused an id; kept under a derived id (`id#2`). */
+  'reused_id',
+  /** Service began up to a few seconds before the recorded call (clock skew between systems). */
+  'service_before_call',
+  /** A time earlier than arrival, or an end before the start. */
+  'time_inconsistent',
+  /** The outcome contradicts the times (e.g. served without a call time). */
+  'outcome_mismatch',
+  /** The file was not sorted by arrival; the rows were sorted. */
+  'out_of_order',
+] as const;
+export type ImportToleratedCode = (typeof ImportToleratedCodes)[number];
+
+export interface ImportTolerated {
+  readonly code: ImportToleratedCode;
+  /** Rows affected. */
+  readonly count: number;
+}
+
+/**
+ * A finished import's outcome as figures, for the reader's language (the job's `message` says the
+ * same in English). A dry run writes nothing: `imported` and `alreadyOnFile` are then 0.
+ */
+export interface ImportSummary {
+  /** Rows that passed the checks (what a dry run would import). */
+  readonly importable: number;
+  readonly imported: number;
+  /** Importable rows skipped because they are already on file (same id). */
+  readonly alreadyOnFile: number;
+  readonly rejected: number;
+  readonly tolerated: readonly ImportTolerated[];
+}
+
 /** Values echoed into a report are cut, so one absurd cell cannot bloat it. */
 const MAX_ECHOED = 80;
 

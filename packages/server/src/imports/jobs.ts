@@ -1,4 +1,10 @@
-import { AppError, type CsvRowRejection, type ImportRefusal, type TImportJob } from '@serviceloop/domain';
+import {
+  AppError,
+  type CsvRowRejection,
+  type ImportRefusal,
+  type ImportSummary,
+  type TImportJob,
+} from '@serviceloop/domain';
 import { parse } from 'csv-parse/sync';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
@@ -26,7 +32,10 @@ export interface ImportOutcome {
   readonly total: number;
   readonly accepted: number;
   readonly rejections: readonly CsvRowRejection[];
+  /** In English, for API clients. */
   readonly message: string;
+  /** The same outcome as figures, for the browser to say in the reader's language. */
+  readonly summary?: ImportSummary;
 }
 
 export interface ImportJobSpec {
@@ -47,14 +56,15 @@ export interface ImportJobSpec {
 }
 
 /**
- * import_jobs.report. Jobs finished before rejections carried codes have none (and no refusal):
- * they are read as an empty list, and the browser shows their English reasons.
+ * import_jobs.report. Jobs finished before rejections carried codes have none (and no refusal or
+ * summary): they are read as an empty list, and the browser shows their English text.
  */
 interface StoredReport {
   readonly rejections: readonly (Omit<CsvRowRejection, 'codes'> & {
     readonly codes?: CsvRowRejection['codes'];
   })[];
   readonly message: string | null;
+  readonly summary?: ImportSummary | null;
   readonly refusal?: ImportRefusal | null;
 }
 
@@ -96,6 +106,7 @@ export async function startImportJob(
         accepted: 0,
         rejections: [],
         message: error instanceof AppError ? error.message : spec.failureMessage,
+        summary: null,
         refusal: { code: 'failed' },
       }).catch(() => undefined);
     });
@@ -120,7 +131,15 @@ async function runJob(
   state: ImportProgress,
 ): Promise<void> {
   const refuse = (total: number, message: string, refusal: ImportRefusal) =>
-    finishJob(ctx, id, { status: 'rejected', total, accepted: 0, rejections: [], message, refusal });
+    finishJob(ctx, id, {
+      status: 'rejected',
+      total,
+      accepted: 0,
+      rejections: [],
+      message,
+      summary: null,
+      refusal,
+    });
   let records: Record<string, string>[];
   try {
     records = parseCsvRecords(spec.csv);
@@ -142,7 +161,7 @@ async function runJob(
     });
   state.total = records.length;
   const outcome = await spec.run(records, state);
-  await finishJob(ctx, id, { ...outcome, status: outcome.status, refusal: null });
+  await finishJob(ctx, id, { ...outcome, summary: outcome.summary ?? null, refusal: null });
 }
 
 async function finishJob(
@@ -154,6 +173,7 @@ async function finishJob(
     readonly accepted: number;
     readonly rejections: readonly CsvRowRejection[];
     readonly message: string | null;
+    readonly summary: ImportSummary | null;
     readonly refusal: ImportRefusal | null;
   },
 ): Promise<void> {
@@ -167,6 +187,7 @@ async function finishJob(
       report: {
         rejections: r.rejections.slice(0, MAX_REPORTED_REJECTIONS),
         message: r.message,
+        summary: r.summary,
         refusal: r.refusal,
       } satisfies StoredReport,
       finishedAt: ctx.clock(),
@@ -205,6 +226,9 @@ export async function getImportJobView(
       codes: (r.codes ?? []).map((c) => ({ ...c, allowed: c.allowed && [...c.allowed] })),
     })),
     message: report.message,
+    summary: report.summary
+      ? { ...report.summary, tolerated: report.summary.tolerated.map((x) => ({ ...x })) }
+      : null,
     refusal: report.refusal
       ? { ...report.refusal, columns: report.refusal.columns && [...report.refusal.columns] }
       : null,

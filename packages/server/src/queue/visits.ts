@@ -1,10 +1,12 @@
 import {
   AppError,
   type CsvRowRejection,
+  type ImportSummary,
   localTimeline,
   missingVisitLogColumns,
   normaliseVisitLog,
   type TImportJob,
+  toleratedVisitIssues,
   toVisitLogRecords,
   VISIT_LOG_COLUMNS,
   type Visit,
@@ -140,14 +142,10 @@ async function runVisitImport(
 ): Promise<ImportOutcome> {
   const log = normaliseVisitLog(records);
   // Rows the domain code rejected or skipped (exact repeats) are reported; glitches it
-  // tolerates (clock skew, unsorted rows) are imported and summarised in the message.
+  // tolerates (clock skew, unsorted rows) are imported and counted in the summary.
   const rejections: CsvRowRejection[] = log.issues
     .filter((i) => REJECTING.has(i.kind) || (i.kind === 'duplicate_id' && i.message.includes('skipped')))
     .map((i) => ({ row: i.row + 1, reasons: [`${i.kind}: ${i.message}`], codes: i.codes ?? [] }));
-  const tolerated = Object.entries(log.summary)
-    .filter(([kind, n]) => n > 0 && kind !== 'invalid_row')
-    .map(([kind, n]) => `${kind} ${n}`)
-    .join(', ');
   let inserted = 0;
   if (dryRun) {
     state.processed = records.length;
@@ -193,23 +191,37 @@ async function runVisitImport(
     // The branch's wait predictor learns the new history on its next prediction.
     if (inserted > 0) forgetBranchModel(ctx, branch.id);
   }
-  const already = dryRun ? 0 : log.visits.length - inserted;
-  const message = [
-    dryRun
-      ? `${log.visits.length} of ${records.length} rows are importable (dry run: nothing was imported).`
-      : `Imported ${inserted} visits${already > 0 ? `; ${already} were already on file` : ''}.`,
-    rejections.length > 0 ? `${rejections.length} rows rejected.` : '',
-    tolerated ? `Tolerated: ${tolerated}.` : '',
-  ]
-    .filter((s) => s.length > 0)
-    .join(' ');
+  const summary: ImportSummary = {
+    importable: log.visits.length,
+    imported: inserted,
+    alreadyOnFile: dryRun ? 0 : log.visits.length - inserted,
+    rejected: rejections.length,
+    tolerated: toleratedVisitIssues(log),
+  };
   return {
     status: dryRun ? 'validated' : 'imported',
     total: records.length,
     accepted: dryRun ? log.visits.length : inserted,
     rejections,
-    message,
+    message: summaryMessage(summary, records.length, dryRun),
+    summary,
   };
+}
+
+/** The summary in English for API clients; the browser renders `summary` in the reader's language. */
+function summaryMessage(summary: ImportSummary, total: number, dryRun: boolean): string {
+  const tolerated = summary.tolerated.map((x) => `${x.code} ${x.count}`).join(', ');
+  const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+  const already = summary.alreadyOnFile;
+  return [
+    dryRun
+      ? `${summary.importable} of ${n(total, 'row')} ${total === 1 ? 'is' : 'are'} importable (dry run: nothing was imported).`
+      : `Imported ${n(summary.imported, 'visit')}${already > 0 ? `; ${already} ${already === 1 ? 'was' : 'were'} already on file` : ''}.`,
+    summary.rejected > 0 ? `${n(summary.rejected, 'row')} rejected.` : '',
+    tolerated ? `Tolerated: ${tolerated}.` : '',
+  ]
+    .filter((s) => s.length > 0)
+    .join(' ');
 }
 
 /** A visit import job of the branch (any of its managers may follow it). */

@@ -1,4 +1,4 @@
-import type { ImportRefusalCode, ImportRowReasonCode } from '@serviceloop/domain';
+import type { ImportRefusalCode, ImportRowReasonCode, ImportToleratedCode } from '@serviceloop/domain';
 
 /** Simplified Chinese — the default language. `en.ts` must have exactly the same keys (see Messages). */
 export const zhCN = {
@@ -235,6 +235,8 @@ export const zhCN = {
       validated: '校验通过',
       imported: '导入完成',
       rejected: '存在不合格行',
+      /** A `rejected` job with a refusal: the whole file was refused, no row was looked at. */
+      refused: '文件被拒绝',
       failed: '导入失败',
     },
     validatedMsg: '全部 {{total}} 行校验通过（试运行，尚未导入）。',
@@ -275,6 +277,22 @@ export const zhCN = {
       interrupted: '服务器重启，导入未完成，请重新上传文件',
       failed: '导入意外失败',
     } satisfies Record<ImportRefusalCode, string>,
+    tolerated: {
+      reused_id: '到访编号被另一次到访重复使用（另存为“编号#2”）',
+      service_before_call: '开始办理时间略早于叫号时间（系统间时钟偏差）',
+      time_inconsistent: '时间先后矛盾（早于到达时间，或结束早于开始）',
+      outcome_mismatch: '结果与时间不符（如已办结却没有叫号时间）',
+      out_of_order: '文件未按到达时间排序（已重新排序）',
+    } satisfies Record<ImportToleratedCode, string>,
+    summary: {
+      alreadyOnFile_one: '{{count}} 条记录已存在，已跳过',
+      alreadyOnFile_other: '{{count}} 条记录已存在，已跳过',
+      rejected_one: '{{count}} 行不合格，未导入',
+      rejected_other: '{{count}} 行不合格，未导入',
+      tolerated: '以下数据问题可以容忍，已按原样导入：',
+      toleratedItem_one: '{{what}}：{{count}} 行',
+      toleratedItem_other: '{{what}}：{{count}} 行',
+    },
   },
   audit: {
     title: '审计日志',

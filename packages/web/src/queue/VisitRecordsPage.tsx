@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useUser } from '../identity/session.tsx';
 import { ApiError, buildUrl, describeError } from '../shell/api.ts';
-import { ImportPanel, jobMessage } from '../shell/ImportPanel.tsx';
+import { ImportPanel, importSummaryText, jobMessage } from '../shell/ImportPanel.tsx';
 import { useQueueBranch } from './branch.tsx';
 
 /** Saves a response body as a file; a refusal (problem+json) becomes an ApiError instead. */
@@ -119,14 +119,14 @@ export function VisitRecordsPage() {
             columnsLabel={t('queue.visits.columns')}
             columns={VISIT_LOG_COLUMNS.join(',')}
             importable={(job) => job.status === 'validated' && job.dryRun && job.accepted > 0}
-            rejectionsTitle={(job) => t('queue.visits.rejectedRows', { rejected: job.rejected })}
+            rejectionsTitle={(job) => t('queue.visits.rejectedRows', { count: job.rejected })}
             summary={(job) =>
               job.status === 'validated' ? (
                 <Alert
                   type={job.rejected > 0 ? 'warning' : 'success'}
                   showIcon
                   title={t('queue.visits.validated', { accepted: job.accepted, total: job.total })}
-                  description={job.message ?? undefined}
+                  description={importSummaryText(job, t)}
                   style={{ marginTop: 12 }}
                   data-testid="visits-summary"
                 />
@@ -134,8 +134,8 @@ export function VisitRecordsPage() {
                 <Alert
                   type={job.rejected > 0 ? 'warning' : 'success'}
                   showIcon
-                  title={t('queue.visits.imported', { accepted: job.accepted })}
-                  description={job.message ?? undefined}
+                  title={t('queue.visits.imported', { count: job.accepted })}
+                  description={importSummaryText(job, t)}
                   style={{ marginTop: 12 }}
                   data-testid="visits-summary"
                   action={

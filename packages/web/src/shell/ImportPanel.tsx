@@ -41,6 +41,45 @@ export function jobMessage(job: ImportJob, t: TFunction): string | undefined {
   });
 }
 
+/**
+ * What else the finished job says beyond its headline figures, in the reader's language: rows
+ * already on file, rejected rows, tolerated glitches. A job stored before summaries existed keeps
+ * its English message.
+ */
+export function importSummaryText(job: ImportJob, t: TFunction): ReactNode {
+  const summary = job.summary;
+  if (!summary) return job.message ?? undefined;
+  const lines: string[] = [];
+  if (summary.alreadyOnFile > 0)
+    lines.push(t('import.summary.alreadyOnFile', { count: summary.alreadyOnFile }));
+  if (summary.rejected > 0) lines.push(t('import.summary.rejected', { count: summary.rejected }));
+  if (lines.length === 0 && summary.tolerated.length === 0) return undefined;
+  return (
+    <div data-testid="import-summary-text">
+      {lines.map((line) => (
+        <div key={line}>{line}</div>
+      ))}
+      {summary.tolerated.length > 0 && (
+        <>
+          <div>{t('import.summary.tolerated')}</div>
+          <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+            {summary.tolerated.map((x) => (
+              <li key={x.code} data-tolerated={x.code}>
+                {t('import.summary.toleratedItem', { what: t(`import.tolerated.${x.code}`), count: x.count })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The status tag: a `rejected` job with a refusal is a file refused whole, not one with bad rows. */
+function statusKey(job: ImportJob): ImportJob['status'] | 'refused' {
+  return job.status === 'rejected' && job.refusal ? 'refused' : job.status;
+}
+
 const statusColour: Record<ImportJob['status'], string> = {
   running: 'processing',
   validated: 'success',
@@ -206,7 +245,7 @@ export function ImportPanel({
         <div data-testid={`${p}-job`}>
           <Space style={{ marginBottom: 8 }}>
             <Tag color={statusColour[job.status]} data-testid={`${p}-status`}>
-              {t(`import.status.${job.status}`)}
+              {t(`import.status.${statusKey(job)}`)}
             </Tag>
             {job.status === 'running' && (
               <Typography.Text type="secondary">

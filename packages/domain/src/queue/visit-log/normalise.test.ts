@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseVisitLog } from './normalise.ts';
+import { normaliseVisitLog, toleratedVisitIssues } from './normalise.ts';
 import { toVisitLogRecords } from './serialize.ts';
 import { formatLocalTimestamp, parseLocalTimestamp } from './time.ts';
 
@@ -97,6 +97,34 @@ describe('normaliseVisitLog', () => {
       ],
       5: [{ code: 'exact_repeat', column: 'visit_id', value: 'ok' }],
     });
+  });
+
+  it('counts what it tolerated per kind, in rows; rejected rows and exact repeats are not among them', () => {
+    const t = (hhmmss: string) => (hhmmss === '' ? '' : `2010-08-01T${hhmmss}`);
+    const at = (arrived: string, called: string, started: string, ended: string) => ({
+      arrived_at: t(arrived),
+      called_at: t(called),
+      service_started_at: t(started),
+      service_ended_at: t(ended),
+    });
+    // Called before arrival and ended before it started: one row, counted once; and out of order.
+    const odd = row({ visit_id: 'odd', ...at('10:00:00', '09:59:00', '10:02:00', '10:01:00') });
+    const log = normaliseVisitLog([
+      row({ visit_id: 'a' }), // service 1 s before the call
+      odd,
+      row({ visit_id: 'a', ...at('10:20:00', '10:21:00', '10:21:00', '10:25:00') }), // kept as a#2
+      odd, // an exact repeat: rejected, not tolerated
+      row({ visit_id: 'bad', priority: 'x' }),
+      row({ visit_id: 'ghost', ...at('10:30:00', '', '', '') }), // served without a call
+    ]);
+    expect(toleratedVisitIssues(log)).toEqual([
+      { code: 'reused_id', count: 1 },
+      { code: 'service_before_call', count: 1 },
+      { code: 'time_inconsistent', count: 1 },
+      { code: 'outcome_mismatch', count: 1 },
+      { code: 'out_of_order', count: 1 },
+    ]);
+    expect(toleratedVisitIssues(normaliseVisitLog([row({ called_at: t('10:01:32') })]))).toEqual([]);
   });
 
   it('round-trips through the serializer', () => {

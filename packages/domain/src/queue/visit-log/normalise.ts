@@ -1,5 +1,10 @@
 import { reasonFromZodIssue } from '../../shared/import-issues.ts';
-import type { ImportRowReason } from '../../shared/import-reasons.ts';
+import {
+  type ImportRowReason,
+  type ImportTolerated,
+  type ImportToleratedCode,
+  ImportToleratedCodes,
+} from '../../shared/import-reasons.ts';
 import type { Visit } from './schema.ts';
 import { ZVisitLogRow } from './schema.ts';
 import { parseLocalTimestamp } from './time.ts';
@@ -201,4 +206,20 @@ export function normaliseVisitLog(
 /** Arrival order, ties by visit id, so every consumer sees the same sequence. */
 export function compareVisits(a: Visit, b: Visit): number {
   return a.arrivedAt - b.arrivedAt || (a.visitId < b.visitId ? -1 : a.visitId > b.visitId ? 1 : 0);
+}
+
+/**
+ * The glitches a log was imported with, as rows per kind (a row with two inconsistent times counts
+ * once): issues without reason codes are the rows kept as recorded.
+ */
+export function toleratedVisitIssues(log: NormalisedVisitLog): ImportTolerated[] {
+  const rows = new Map<ImportToleratedCode, Set<number>>();
+  for (const issue of log.issues) {
+    if (issue.codes !== undefined || issue.kind === 'invalid_row' || issue.kind === 'out_of_order') continue;
+    const code: ImportToleratedCode = issue.kind === 'duplicate_id' ? 'reused_id' : issue.kind;
+    rows.set(code, (rows.get(code) ?? new Set()).add(issue.row));
+  }
+  const counted: ImportTolerated[] = [...rows].map(([code, r]) => ({ code, count: r.size }));
+  if (log.summary.out_of_order > 0) counted.push({ code: 'out_of_order', count: log.summary.out_of_order });
+  return counted.sort((a, b) => ImportToleratedCodes.indexOf(a.code) - ImportToleratedCodes.indexOf(b.code));
 }
