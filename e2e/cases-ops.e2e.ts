@@ -92,6 +92,14 @@ describe('case operations in Chromium', () => {
       'economic',
     );
     await expect(economics.textContent()).resolves.toContain('客户剩余价值');
+    // The clocks' limits are worded in the reader's language from their figures (a diamond
+    // customer's complaint: acknowledged within 2 business hours), not the configured English label.
+    await expect(manager.getByTestId('clock-text-acknowledgement').textContent()).resolves.toBe(
+      '2 个工作小时内确认受理',
+    );
+    await expect(manager.getByTestId('clock-text-resolution').textContent()).resolves.toBe(
+      '15 个自然日内作出处理决定，遇休息日顺延',
+    );
     await shot(manager, '01-case-economics');
 
     await manager.locator('[data-action="assign"]').click();
@@ -203,6 +211,13 @@ describe('case operations in Chromium', () => {
     await chooseOption(manager, 'English');
     await eventually(() => manager.getByTestId('case-economics').textContent()).toContain(
       'Recovery economics',
+    );
+    // Reclassified as high severity above: the urgent rule's clocks.
+    await expect(manager.getByTestId('clock-text-acknowledgement').textContent()).resolves.toBe(
+      'Acknowledge within 1 business hour',
+    );
+    await expect(manager.getByTestId('clock-text-resolution').textContent()).resolves.toBe(
+      'Decision within 15 calendar days, rolling over rest days',
     );
     await shot(manager, '10-case-economics-en');
     await manager.context().close();

@@ -23,7 +23,15 @@ interface Detail {
   };
   risk: string;
   allowedActions: string[];
-  clocks: { role: string; dueAt: string; warnAt: string | null; state: string; fired: string[] }[];
+  clocks: {
+    role: string;
+    label: string;
+    period: Record<string, unknown>;
+    dueAt: string;
+    warnAt: string | null;
+    state: string;
+    fired: string[];
+  }[];
   timeline: { type: string }[];
   followUps: { id: string; status: string }[];
   rating: { score: number; comment: string | null } | null;
@@ -97,6 +105,26 @@ describe.each(engines)('cases on %s', (engine) => {
     expect(d.case.state).toBe('received');
     expect(d.case.compensations.map((c) => c.status)).toEqual(['granted']);
     expect(d.clocks.map((c) => c.role).sort()).toEqual(['acknowledgement', 'first_response', 'resolution']);
+    // Each clock's limit in figures (the screen words it in the reader's language), besides its label.
+    const byRole = Object.fromEntries(d.clocks.map((c) => [c.role, c]));
+    expect(byRole.acknowledgement).toMatchObject({
+      label: 'Acknowledge within 4 business hours',
+      period: { mode: 'business_hours', amount: 4, end: 'end_of_day', rollOver: 'none', extendedBy: 0 },
+    });
+    expect(byRole.first_response?.period).toEqual({
+      mode: 'business_days',
+      amount: 1,
+      end: 'close_of_business',
+      rollOver: 'none',
+      extendedBy: 0,
+    });
+    expect(byRole.resolution?.period).toEqual({
+      mode: 'calendar_days',
+      amount: 15,
+      end: 'end_of_day',
+      rollOver: 'rest_days',
+      extendedBy: 0,
+    });
     expect(d.timeline.map((t) => t.type)).toEqual(['case.created', 'case.compensation_granted']);
     const events = await env.database.db
       .select({ type: outboxEvents.type })
@@ -376,6 +404,9 @@ describe.each(engines)('cases on %s', (engine) => {
     expect(unnoticed.statusCode).toBe(400);
     const approved = await call(env, 'POST', url, { session: await as('bj-cy.manager'), payload: further });
     expect(approved.statusCode, approved.body).toBe(200);
+    const resolutionPeriod = (x: Detail) => x.clocks.find((c) => c.role === 'resolution')?.period;
+    expect(resolutionPeriod(extended)).toMatchObject({ amount: 30, extendedBy: 0 });
+    expect(resolutionPeriod(approved.json() as Detail)).toMatchObject({ amount: 30, extendedBy: 30 });
     expect(due(approved.json() as Detail)).toBe(
       engine('decision_extended', [
         { id: 'further_30_approved', approvedBy: 'x', customerNotifiedAt: new Date() },

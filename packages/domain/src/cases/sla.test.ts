@@ -7,7 +7,7 @@ import {
   DEFAULT_CALENDAR_FOR_PRESET,
   UK_EW_2026_CALENDAR,
 } from './calendar-data.ts';
-import { computeClockDue, computeDue, computeDueDetail, computePresetDues } from './sla.ts';
+import { clockPeriod, computeClockDue, computeDue, computeDueDetail, computePresetDues } from './sla.ts';
 import { CN_NFRA_2020, UK_FCA_DISP } from './sla-presets.ts';
 import { ZClockDefinition } from './sla-schema.ts';
 
@@ -334,5 +334,22 @@ describe('errors and pauses', () => {
     expect(() =>
       computeClockDue({ definition: def, receivedAt: new Date('2026-05-01T00:00:00Z'), calendar: closed }),
     ).toThrowError(/no working day/);
+  });
+});
+
+describe('clockPeriod', () => {
+  it('gives the limit in figures, with only the applied extensions added up', () => {
+    const extended = CN_NFRA_2020.clocks.find((c) => c.name === 'decision_extended');
+    if (!extended) throw new Error('preset changed');
+    expect(clockPeriod(extended)).toEqual({
+      mode: 'calendar_days',
+      amount: 30,
+      end: 'end_of_day',
+      rollOver: 'rest_days',
+      extendedBy: 0,
+    });
+    expect(clockPeriod(extended, [{ id: 'further_30_approved', approvedBy: 'x' }]).extendedBy).toBe(30);
+    const ack = ZClockDefinition.parse({ name: 'ack', label: 'Ack', mode: 'business_hours', amount: 0.5 });
+    expect(clockPeriod(ack)).toMatchObject({ mode: 'business_hours', amount: 0.5, extendedBy: 0 });
   });
 });

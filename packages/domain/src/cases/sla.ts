@@ -16,6 +16,7 @@ import {
 import { BUILT_IN_PRESETS } from './sla-presets.ts';
 import type {
   CountingMode,
+  DayEnd,
   RollOverRule,
   TAppliedExtension,
   TClockDefinition,
@@ -153,6 +154,31 @@ function dueWith(
       return { due, lastDay: last.toString(), amount, mode: def.mode };
     }
   }
+}
+
+/**
+ * A clock's time limit in figures — what the reader's screen words in its own language, where the
+ * definition's `label` is one configured text.
+ */
+export interface ClockPeriod {
+  readonly mode: CountingMode;
+  /** The base amount in the mode's unit (hour modes may be fractional). */
+  readonly amount: number;
+  readonly end: DayEnd;
+  readonly rollOver: RollOverRule;
+  /** Applied extensions, in the same unit (0 when none). */
+  readonly extendedBy: number;
+}
+
+export function clockPeriod(def: TClockDefinition, applied: readonly TAppliedExtension[] = []): ClockPeriod {
+  const ids = new Set(applied.map((a) => a.id));
+  return {
+    mode: def.mode,
+    amount: def.amount,
+    end: def.end,
+    rollOver: def.rollOver,
+    extendedBy: def.extensions.filter((e) => ids.has(e.id)).reduce((sum, e) => sum + e.amount, 0),
+  };
 }
 
 function extensionAmount(def: TClockDefinition, applied: readonly TAppliedExtension[]): number {

@@ -2,6 +2,7 @@ import {
   AppError,
   allowedActions,
   caseNumberYear,
+  clockPeriod,
   computeClockDue,
   formatCaseNumber,
   newCase,
@@ -406,11 +407,12 @@ export async function getCase(ctx: ServerContext, actor: Actor, id: string): Pro
       now,
     ),
     allowedActions: allowedActions(c),
-    clocks: clocks.map(({ row, state, definition }) => ({
+    clocks: clocks.map(({ row, state, definition, extensions }) => ({
       id: row.id,
       role: row.role,
       clockKey: row.clockKey,
       label: definition.label,
+      period: clockPeriod(definition, extensions),
       startedAt: row.startedAt.toISOString(),
       dueAt: row.dueAt.toISOString(),
       warnAt: row.warnAt?.toISOString() ?? null,

@@ -31,6 +31,7 @@ import { ApiError, api, describeError } from '../shell/api.ts';
 import { useAsync } from '../shell/hooks.ts';
 import { ZonedTime } from '../shell/ZonedTime.tsx';
 import { AssignModal, EconomicsCard, ReclassifyModal } from './CaseOps.tsx';
+import { clockText } from './clock-text.ts';
 import {
   type CaseActionResult,
   type CaseActionType,
@@ -195,8 +196,8 @@ function ClocksTable({
           render: (v: string, c) => (
             <Space direction="vertical" size={0}>
               <span>{labelOf('clockRole', v)}</span>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {c.label}
+              <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`clock-text-${c.role}`}>
+                {clockText(c.role, c.period, t)}
               </Typography.Text>
             </Space>
           ),

@@ -4,6 +4,7 @@ import type {
   CaseChannel,
   CaseState,
   CaseType,
+  ClockPeriod,
   CustomerTier,
   JrtBusinessType,
   JrtCause,
@@ -117,7 +118,9 @@ export interface ClockView {
   readonly id: string;
   readonly role: string;
   readonly clockKey: string;
+  /** The configured text (English); the page words `period` in the reader's language instead. */
   readonly label: string;
+  readonly period: ClockPeriod;
   readonly startedAt: string;
   readonly dueAt: string;
   readonly warnAt: string | null;
