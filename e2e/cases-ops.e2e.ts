@@ -30,6 +30,17 @@ interface Detail {
   timeline: { type: string }[];
 }
 
+/** How many pixels anything inside the element sticks out past its right edge (0 or less: none). */
+function spill(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((box) => {
+    const right = box.getBoundingClientRect().right;
+    let worst = Number.NEGATIVE_INFINITY;
+    for (const el of box.querySelectorAll('*'))
+      worst = Math.max(worst, el.getBoundingClientRect().right - right);
+    return Math.ceil(worst);
+  });
+}
+
 async function readWorkbook(page: Page, testId: string): Promise<ExcelJS.Workbook> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
   expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
@@ -220,6 +231,27 @@ describe('case operations in Chromium', () => {
       'Decision within 15 calendar days, rolling over rest days',
     );
     await shot(manager, '10-case-economics-en');
+
+    // The customer-value table stays inside its card on a laptop and a desktop screen, in both
+    // languages (English labels are the long ones).
+    for (const [language, label] of [
+      ['English', 'Remaining value of the relationship'],
+      ['中文', '客户剩余价值'],
+    ] as const) {
+      if (language === '中文') {
+        await manager.getByTestId('language-switch').click();
+        await chooseOption(manager, '中文');
+      }
+      for (const [width, height] of [
+        [1366, 768],
+        [1920, 1080],
+      ] as const) {
+        await manager.setViewportSize({ width, height });
+        await eventually(() => manager.getByTestId('case-economics').textContent()).toContain(label);
+        await eventually(() => spill(manager, 'case-economics')).toBeLessThanOrEqual(0);
+        await shot(manager, `11-economics-${language === '中文' ? 'zh' : 'en'}-${width}`);
+      }
+    }
     await manager.context().close();
   });
 });

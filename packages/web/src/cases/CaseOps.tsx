@@ -351,11 +351,14 @@ export function EconomicsCard({ caseId, version }: { readonly caseId: string; re
           )}
           {e.customer?.value && e.offered && (
             <>
+              {/* The card is a column beside the timeline: one pair per line until the screen is
+                  wide enough (≥1600 px) for two, labels on one line so they never stack by the
+                  character; figures wrap only at their spaces. */}
               <Descriptions
                 size="small"
-                column={{ xs: 1, xxl: 2 }}
+                column={{ xs: 1, sm: 1, md: 1, lg: 1, xl: 1, xxl: 2 }}
                 bordered
-                styles={{ content: { whiteSpace: 'nowrap' } }}
+                styles={{ label: { whiteSpace: 'nowrap' }, content: { overflowWrap: 'anywhere' } }}
               >
                 <Descriptions.Item label={t('cases.ops.economics.customer')}>
                   <span className="sl-mono">{e.customer.customerNo}</span>{' '}
