@@ -353,7 +353,7 @@ export function EconomicsCard({ caseId, version }: { readonly caseId: string; re
             <>
               {/* The card is a column beside the timeline: one pair per line until the screen is
                   wide enough (≥1600 px) for two, labels on one line so they never stack by the
-                  character; figures wrap only at their spaces. */}
+                  character; a figure too long for its cell breaks instead of spilling. */}
               <Descriptions
                 size="small"
                 column={{ xs: 1, sm: 1, md: 1, lg: 1, xl: 1, xxl: 2 }}
