@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { learningStats } from '@serviceloop/server/queue/prediction';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, signIn, startHarness } from './harness.ts';
@@ -92,6 +93,8 @@ describe('predicted wait in Chromium', () => {
     expect(await text(kiosk, 'kiosk-estimate-interval')).toMatch(/^八成顾客在 \d+–\d+ 分钟内被叫号$/);
     expect(await text(kiosk, 'kiosk-estimate-basis')).toContain('依据本网点历史排队数据预测');
     await shot(kiosk, 'p01-kiosk-ticket-prediction');
+    // Learned by the server's worker thread, not on its event loop.
+    expect(learningStats(harness.app.ctx).worker).toBeGreaterThanOrEqual(1);
 
     // The status page behind the QR code, on a phone.
     const phone = (await harness.newPage()).page;

@@ -26,6 +26,7 @@ import { type AnyRoute, defineRoute } from './http/route.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { orgRoutes } from './org/routes.ts';
+import { closePredictions } from './queue/prediction.ts';
 import { queueRoutes } from './queue/routes.ts';
 import { staffingRoutes } from './queue/staffing-routes.ts';
 import { closeDisplayStreams } from './queue/stream.ts';
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installProblemHandlers(fastify);
   // Open display-board streams would otherwise hold close() (and a graceful shutdown) forever.
   fastify.addHook('preClose', async () => closeDisplayStreams(ctx));
+  fastify.addHook('onClose', async () => closePredictions(ctx)); // ends the learning worker thread
   installAccessGuard(fastify);
   // helmet's middleware built once: @fastify/helmet builds a new one on every request (its CSP
   // directives parsed again each time), which was 4 % of a queue request's server time.

@@ -1,6 +1,7 @@
 import {
   type CounterView,
   compareEvents,
+  type LearnedState,
   type LiveQueueInput,
   LiveQueueState,
   localDayOf,
@@ -12,7 +13,9 @@ import {
   type QueueAhead,
   type QueueEvent,
   type ServiceLoopPredictor,
+  type ServiceLoopPredictorOptions,
   serviceLoopPredictor,
+  serviceLoopPredictorFrom,
   type TCallingPolicyConfig,
   type TWaitEstimate,
   trainingSteps,
@@ -24,13 +27,18 @@ import type { ServerContext } from '../context.ts';
 import { queueTickets } from '../db/schema-queue.ts';
 import type { BranchInfo } from './branch.ts';
 import { branchHistory } from './history.ts';
+import { LearnerUnavailable, PredictionLearner } from './prediction-learner.ts';
 
 /*
  * Live wait prediction, per branch. Three caches, from slow to fast:
  *
  * 1. The learned model (domain serviceLoopPredictor): learned from the branch's own past days —
  *    imported history (queue_visit_history) and its finished tickets of earlier business days —
- *    replayed day by day exactly as the backtest does, the event loop given back between days.
+ *    replayed day by day exactly as the backtest does. The history is read here; the replay and
+ *    the fit (~0.3 s of CPU per 8,000 visits) run in a worker thread (prediction-learner.ts), which
+ *    posts back the plain LearnedState that serviceLoopPredictorFrom restores (identical answers).
+ *    Only if the worker cannot start or dies does a branch learn on the main thread (logged), the
+ *    event loop given back between days.
  *    Learned once per business day; re-checked every MODEL_RECHECK_MS (a count query) and
  *    re-learned only if the history changed; an untrained branch re-checks every
  *    UNTRAINED_RECHECK_MS. `forgetBranchModel` (after an import) makes the next read learn anew
@@ -84,8 +92,13 @@ export interface LineInput {
   readonly nowMs: number;
 }
 
+/** Where models are learned: a worker thread (prediction-learner.ts), or the main thread. */
+export type LearningThread = 'worker' | 'main';
+
 interface ModelEntry {
   readonly predictor: ServiceLoopPredictor;
+  /** Where it was learned (null: the formula stand-in, nothing learned). */
+  readonly learnedOn: LearningThread | null;
   readonly day: string;
   readonly marker: string;
   readonly checkedAt: number;
@@ -126,8 +139,14 @@ interface Registry {
   readonly branches: Map<string, BranchEntry>;
   readonly inFlight: Set<Promise<unknown>>;
   versions: number;
-  /** Learnings run one at a time per node: each fit holds the event loop (~0.3 s per 8,000 visits). */
+  /**
+   * Learnings run one at a time per node: one worker thread does them all, and the main-thread
+   * fallback holds the event loop for each fit (~0.3 s per 8,000 visits).
+   */
   learnChain: Promise<void>;
+  thread: LearningThread;
+  learner?: PredictionLearner;
+  learnedOnMain: number;
 }
 
 const registries = new WeakMap<ServerContext, Registry>();
@@ -135,7 +154,14 @@ const registries = new WeakMap<ServerContext, Registry>();
 function registry(ctx: ServerContext): Registry {
   let r = registries.get(ctx);
   if (!r) {
-    r = { branches: new Map(), inFlight: new Set(), versions: 0, learnChain: Promise.resolve() };
+    r = {
+      branches: new Map(),
+      inFlight: new Set(),
+      versions: 0,
+      learnChain: Promise.resolve(),
+      thread: 'worker',
+      learnedOnMain: 0,
+    };
     registries.set(ctx, r);
   }
   return r;
@@ -164,6 +190,45 @@ function background(ctx: ServerContext, what: string, work: () => Promise<unknow
 export async function predictionsSettled(ctx: ServerContext): Promise<void> {
   const reg = registry(ctx);
   while (reg.inFlight.size > 0) await Promise.all([...reg.inFlight]);
+}
+
+/** Ends this node's learning worker (app close); a learning in progress then fails (the formula answers). */
+export async function closePredictions(ctx: ServerContext): Promise<void> {
+  await registries.get(ctx)?.learner?.close();
+}
+
+/**
+ * Where this node learns models: 'worker' (the default; the main thread only when the worker
+ * cannot) or 'main' (always on the main thread: to compare the two, or where threads are
+ * unwelcome). `learner`: the worker pool to use instead of the node's own (tests: a failing one).
+ */
+export function setLearningThread(
+  ctx: ServerContext,
+  thread: LearningThread,
+  learner?: PredictionLearner,
+): void {
+  const reg = registry(ctx);
+  reg.thread = thread;
+  if (learner && learner !== reg.learner) {
+    void reg.learner?.close();
+    reg.learner = learner;
+  }
+}
+
+/** How many models this node learned where (diagnostics, tests). */
+export function learningStats(ctx: ServerContext): { worker: number; main: number; workerStarts: number } {
+  const reg = registry(ctx);
+  const stats = reg.learner?.stats;
+  return { worker: stats?.inWorker ?? 0, main: reg.learnedOnMain, workerStarts: stats?.started ?? 0 };
+}
+
+/** What a branch's current model learned and where (undefined before its first learning). */
+export function learnedModel(
+  ctx: ServerContext,
+  branchId: string,
+): { readonly state: LearnedState; readonly learnedOn: LearningThread | null } | undefined {
+  const model = registries.get(ctx)?.branches.get(branchId)?.model;
+  return model && { state: model.predictor.learnedState(), learnedOn: model.learnedOn };
 }
 
 /** Drops a branch's learned model (its history changed): the next prediction learns anew. */
@@ -214,22 +279,60 @@ async function pastVisits(
   return all.filter((v) => keep.has(localDayOf(v.arrivedAt)));
 }
 
+const PREDICTOR_OPTIONS: ServiceLoopPredictorOptions = {};
+
+/** Gives the event loop a turn (other requests' I/O) before going on. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Replays the visits and fits the model in the worker thread; on the main thread (the event loop
+ * given back between days, not during the fit) when the worker cannot, or there is nothing to learn.
+ */
+async function train(
+  ctx: ServerContext,
+  branchId: string,
+  visits: readonly Visit[],
+): Promise<{ predictor: ServiceLoopPredictor; learnedOn: LearningThread }> {
+  const reg = registry(ctx);
+  if (visits.length > 0 && reg.thread === 'worker') {
+    reg.learner ??= new PredictionLearner(ctx.log);
+    try {
+      const state = await reg.learner.learn(visits, PREDICTOR_OPTIONS);
+      return { predictor: serviceLoopPredictorFrom(state, PREDICTOR_OPTIONS), learnedOn: 'worker' };
+    } catch (error) {
+      // Closed with the app: nobody waits for this model any more.
+      if (reg.learner.closed || !(error instanceof LearnerUnavailable)) throw error;
+      // The learner logged why (once); never no model because of a thread.
+      ctx.log.debug({ err: error, branchId }, 'wait prediction: learning on the main thread');
+    }
+  }
+  reg.learnedOnMain++;
+  const predictor = serviceLoopPredictor(PREDICTOR_OPTIONS);
+  for (const _day of trainingSteps(visits, [predictor])) await nextTurn();
+  return { predictor, learnedOn: 'main' };
+}
+
 async function learn(ctx: ServerContext, branch: BranchInfo, day: string, config: TCallingPolicyConfig) {
   const marker = await historyMarker(ctx, branch, day);
+  // PGlite answers in-process without giving the event loop back: each step is its own turn.
+  await nextTurn();
   const visits = marker === '0:0' ? [] : await pastVisits(ctx, branch, day, priorityRanks(config));
-  const predictor = serviceLoopPredictor();
-  for (const _day of trainingSteps(visits, [predictor])) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  const trained = predictor.trained; // fits the model now, not on the first request
+  await nextTurn();
+  const { predictor, learnedOn } = await train(ctx, branch.id, visits);
+  // On the main thread this fits the model now, not on the first request.
+  const trained = predictor.trained;
   const entry: ModelEntry = {
     predictor,
+    learnedOn,
     day,
     marker,
     checkedAt: ctx.clock().getTime(),
     version: ++registry(ctx).versions,
   };
-  ctx.log.debug({ branchId: branch.id, visits: visits.length, trained }, 'wait prediction: model learned');
+  ctx.log.debug(
+    { branchId: branch.id, visits: visits.length, trained, learnedOn },
+    'wait prediction: model learned',
+  );
   return entry;
 }
 
@@ -255,7 +358,8 @@ function startLearning(ctx: ServerContext, e: BranchEntry, input: LineInput): Pr
 
 /** The formula, for a branch whose model is still being learned (version 0: never cached as learned). */
 const unlearned = (day: string, nowMs: number): ModelEntry => ({
-  predictor: serviceLoopPredictor(),
+  predictor: serviceLoopPredictor(PREDICTOR_OPTIONS),
+  learnedOn: null,
   day,
   marker: '',
   checkedAt: nowMs,

@@ -65,6 +65,29 @@ export interface ServiceLoopPredictor extends WaitPredictor<StateFeatures> {
   readonly trained: boolean;
   /** Served visits in the days kept for learning. */
   readonly trainingVisits: number;
+  /**
+   * What it learned as plain data (structured-clone-able, e.g. posted from a worker thread);
+   * `serviceLoopPredictorFrom` makes a predictor that answers exactly as this one does.
+   */
+  learnedState(): LearnedState;
+}
+
+/** A learned model as plain data: residuals per class as sorted arrays instead of a Map. */
+export interface LearnedModel {
+  readonly classes: readonly number[];
+  readonly beta: readonly number[];
+  readonly residuals: readonly { readonly priority: number; readonly sorted: readonly number[] }[];
+  readonly pooledResiduals: readonly number[];
+}
+
+/** Everything a ServiceLoop predictor's answers depend on besides its options. */
+export interface LearnedState {
+  /** Null while the formula answers (too few served visits). */
+  readonly model: LearnedModel | null;
+  /** Service seconds and count seen, for the mean service time the formula and features use. */
+  readonly serviceTotal: number;
+  readonly serviceCount: number;
+  readonly trainingVisits: number;
 }
 
 export type LiveMethod = 'serviceloop' | 'ql-abandon';
@@ -75,13 +98,29 @@ export interface LivePrediction {
 }
 
 export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}): ServiceLoopPredictor {
+  return build(options, null);
+}
+
+/**
+ * A predictor answering exactly as the one whose `learnedState()` this is (same options
+ * assumed: the coverage sets the interval). It answers only: the days it learned from are not
+ * part of the state, so it cannot learn more (`learnDay` throws); learn anew instead.
+ */
+export function serviceLoopPredictorFrom(
+  state: LearnedState,
+  options: ServiceLoopPredictorOptions = {},
+): ServiceLoopPredictor {
+  return build(options, state);
+}
+
+function build(options: ServiceLoopPredictorOptions, restored: LearnedState | null): ServiceLoopPredictor {
   const coverage = options.coverage ?? 0.8;
   const minTraining = options.minTrainingVisits ?? 300;
   const memoryDays = options.memoryDays ?? 60;
   const lowP = (1 - coverage) / 2;
   const highP = 1 - lowP;
   const days: DayData[] = [];
-  let model: Model | null = null;
+  let model: Model | null = restored?.model ? modelOf(restored.model) : null;
   // Fitting is deferred to the first prediction after learning: a branch learning 60 days at
   // once fits one model, not sixty.
   let stale = false;
@@ -93,8 +132,10 @@ export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}):
     }
     return model;
   };
-  let serviceTotal = 0;
-  let serviceCount = 0;
+  let serviceTotal = restored?.serviceTotal ?? 0;
+  let serviceCount = restored?.serviceCount ?? 0;
+  const trainingVisits = (): number =>
+    restored ? restored.trainingVisits : days.reduce((s, d) => s + d.logWait.length, 0);
   const fallbackService = (): number =>
     serviceCount > 0 ? serviceTotal / serviceCount : DEFAULT_MEAN_SERVICE_S;
   const fromFeatures = (f: StateFeatures): WaitPrediction => {
@@ -142,9 +183,19 @@ export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}):
       return currentModel() !== null;
     },
     get trainingVisits(): number {
-      return days.reduce((s, d) => s + d.logWait.length, 0);
+      return trainingVisits();
+    },
+    learnedState(): LearnedState {
+      const m = currentModel();
+      return {
+        model: m === null ? null : plainModel(m),
+        serviceTotal,
+        serviceCount,
+        trainingVisits: trainingVisits(),
+      };
     },
     learnDay(day: CompletedDay<StateFeatures>): void {
+      if (restored) throw new Error('a restored ServiceLoop predictor cannot learn further; learn anew');
       for (const v of day.visits) {
         if (
           v.serviceStartedAt !== null &&
@@ -167,6 +218,24 @@ export function serviceLoopPredictor(options: ServiceLoopPredictorOptions = {}):
       while (days.length > memoryDays) days.shift();
       stale = true;
     },
+  };
+}
+
+function plainModel(m: Model): LearnedModel {
+  return {
+    classes: [...m.classes],
+    beta: [...m.beta],
+    residuals: [...m.residuals].map(([priority, sorted]) => ({ priority, sorted: [...sorted] })),
+    pooledResiduals: [...m.pooledResiduals],
+  };
+}
+
+function modelOf(m: LearnedModel): Model {
+  return {
+    classes: [...m.classes],
+    beta: [...m.beta],
+    residuals: new Map(m.residuals.map((r) => [r.priority, [...r.sorted]])),
+    pooledResiduals: [...m.pooledResiduals],
   };
 }
 
