@@ -41,7 +41,13 @@ export async function startHarness(options: { readonly clock?: Clock } = {}): Pr
   assertPrerequisites();
   const database = await openDatabase({});
   await migrate(database);
-  const config = loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '' });
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: '',
+    VALIDATE_RESPONSES: 'true',
+  });
   // The server serves packages/web/dist itself (SPA fallback for client routes).
   const app = await buildApp({ database, config, clock: options.clock ?? systemClock });
   await seedDemo(app.ctx);

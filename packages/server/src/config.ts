@@ -20,6 +20,10 @@ const ZEnv = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  VALIDATE_RESPONSES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export interface Config {
@@ -31,6 +35,12 @@ export interface Config {
   readonly logLevel: string;
   readonly cookieSecure: boolean;
   readonly seedDemo: boolean;
+  /**
+   * Checks every response against its route's zod schema and answers 500 on a mismatch. On in
+   * tests and browser journeys, so a schema cannot fall behind what its route sends; off in
+   * production (responses are plain JSON.stringify on the hot path).
+   */
+  readonly validateResponses: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -52,5 +62,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     cookieSecure: e.COOKIE_SECURE,
     seedDemo: e.SEED_DEMO,
+    validateResponses: e.VALIDATE_RESPONSES,
   };
 }

@@ -1,10 +1,11 @@
 import { hasPermission, type Permission, type Role, systemClock } from '@serviceloop/domain';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { buildApp } from '../src/app.ts';
 import { customers } from '../src/db/schema.ts';
 import { notifications } from '../src/db/schema-notifications.ts';
-import type { AnyRoute } from '../src/http/route.ts';
+import { type AnyRoute, defineRoute } from '../src/http/route.ts';
 import { newId } from '../src/ids.ts';
 import { demoUsers } from '../src/seed/demo.ts';
 import {
@@ -43,6 +44,41 @@ describe('a route without an access declaration cannot exist', () => {
       }).then((app) => app.fastify.ready()),
     ).rejects.toThrow(/declares no access permission/);
     await database.close();
+  });
+});
+
+describe('a response that does not match its schema', () => {
+  it('is refused with a 500 problem in tests (VALIDATE_RESPONSES), and sent when the check is off', async () => {
+    const drifted = defineRoute({
+      method: 'GET',
+      url: '/api/v1/drifted',
+      access: 'public',
+      summary: 'A route whose schema fell behind what it sends',
+      tags: [],
+      response: z.strictObject({ count: z.number() }),
+      handler: () => ({ count: 'three' }) as unknown as { count: number },
+    });
+    for (const validateResponses of [true, false]) {
+      const { database } = await openTestDatabase('pglite');
+      const app = await buildApp({
+        database,
+        config: testConfig({ validateResponses }),
+        clock: systemClock,
+        serveWeb: false,
+        extraRoutes: () => [drifted as unknown as AnyRoute],
+      });
+      const res = await app.fastify.inject({ method: 'GET', url: '/api/v1/drifted' });
+      if (validateResponses) {
+        expect(res.statusCode).toBe(500);
+        expect(res.headers['content-type']).toMatch(/problem\+json/);
+        expect(res.json()).toMatchObject({ code: 'internal' });
+      } else {
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toEqual({ count: 'three' });
+      }
+      await app.fastify.close();
+      await database.close();
+    }
   });
 });
 

@@ -7,7 +7,10 @@ import { migrate } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false' }), ...overrides };
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent', SEED_DEMO: 'false', VALIDATE_RESPONSES: 'true' }),
+    ...overrides,
+  };
 }
 
 export async function migrateAndSeed(database: Database): Promise<void> {

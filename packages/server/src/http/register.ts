@@ -80,6 +80,22 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, routes:
         const body = parse(route.body, request.body ?? (route.body ? {} : undefined), 'body');
         const result = await route.handler({ body, query, params, request, reply, actor } as never);
         if (reply.sent) return reply;
+        if (ctx.config.validateResponses && route.response && result !== undefined) {
+          const checked = route.response.safeParse(result);
+          if (!checked.success) {
+            ctx.log.error(
+              { route: `${route.method} ${route.url}`, issues: checked.error.issues },
+              'response does not match its schema',
+            );
+            throw new AppError(
+              'internal',
+              `The response of ${route.method} ${route.url} does not match its schema`,
+              {
+                issues: zodIssues(checked.error),
+              },
+            );
+          }
+        }
         reply.status(route.status ?? (result === undefined ? 204 : 200));
         return result === undefined ? reply.send() : reply.send(result);
       },
