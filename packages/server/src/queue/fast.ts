@@ -253,8 +253,7 @@ export async function issueFast(
     select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload",
       -- The line the kiosk's answer needs, read in the same round trip: the statement's snapshot
       -- predates the new ticket, so it is added to the line here.
-      (select coalesce(json_agg(json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
-          'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count, 'g', w.target_counter_id)), '[]'::json)
+      (select coalesce(json_agg(${WAITING_OBJECT}), '[]'::json)
         from (select w.id, w.service_code, w.priority_class, w.arrived_at, w.transfer_count, w.target_counter_id
             from queue_tickets w
             where w.branch_id = t.branch_id and w.status = 'waiting' and w.business_day = t.business_day
@@ -332,6 +331,11 @@ export interface RawCounter {
   readonly cur: string | null;
 }
 
+/** A waiting ticket `w` as the JSON the calling policy's RawWaiting reads (one shape for every line query). */
+export const WAITING_OBJECT =
+  sql.raw(`json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
+  'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count, 'g', w.target_counter_id)`);
+
 /** JSON of today's waiting line (optionally only what one counter may call). */
 export function waitingJson(
   branchId: SQL,
@@ -344,8 +348,7 @@ export function waitingJson(
         sql`, `,
       )}) and (w.target_counter_id is null or w.target_counter_id = ${forCounter.id}::uuid)`
     : sql``;
-  return sql`(select coalesce(json_agg(json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
-      'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count, 'g', w.target_counter_id)), '[]'::json)
+  return sql`(select coalesce(json_agg(${WAITING_OBJECT}), '[]'::json)
     from queue_tickets w
     where w.branch_id = ${branchId} and w.status = 'waiting' and w.business_day = ${day} ${filter})`;
 }
@@ -463,9 +466,7 @@ export async function branchSnapshot(
     : sql`'[]'::json`;
   const [raw] = await ctx.database.prepared<Record<string, unknown>>(sql`
     select
-      (select coalesce(json_agg(json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
-          'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count, 'g', w.target_counter_id)
-          order by w.arrived_at), '[]'::json)
+      (select coalesce(json_agg(${WAITING_OBJECT} order by w.arrived_at), '[]'::json)
         from queue_tickets w
         where w.branch_id = ${branch} and w.status = 'waiting' and w.business_day = ${day}::date) as waiting,
       (select coalesce(json_agg(json_build_object('id', k.id, 'branchId', k.branch_id, 'number', k.number,

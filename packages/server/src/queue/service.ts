@@ -27,6 +27,7 @@ import {
   type RawWaiting,
   type TicketWithLine,
   transitionFast,
+  WAITING_OBJECT,
 } from './fast.ts';
 import { type CounterRow, type TicketDetail, type TicketRow, toTicketDetail } from './store.ts';
 import { publishLocal } from './stream.ts';
@@ -313,9 +314,7 @@ async function counterWithLine(
 ): Promise<CounterWithLine> {
   const query = sql`
     select c.id, c.number, c.name, c.state, to_json(c.skills) as skills, c.current_ticket_id as cur,
-      (select coalesce(json_agg(json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
-          'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count,
-          'g', w.target_counter_id)), '[]'::json)
+      (select coalesce(json_agg(${WAITING_OBJECT}), '[]'::json)
         from queue_tickets w
         where w.branch_id = c.branch_id and w.status = 'waiting' and w.business_day = ${day}::date
           and w.service_code = any(c.skills)
