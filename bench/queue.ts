@@ -27,6 +27,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '@serviceloop/domain';
@@ -217,62 +218,130 @@ async function prepareDatabase(adminUrl: string, name: string): Promise<string[]
 interface Response {
   readonly status: number;
   readonly body: string;
-  readonly headers: http.IncomingHttpHeaders;
+  /** The response's header block as received (the bench reads only `set-cookie` from it). */
+  readonly head: string;
 }
 
-class Client {
-  private readonly agent: http.Agent;
-  constructor(
-    private readonly port: number,
-    maxSockets: number,
-  ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+/** One keep-alive HTTP/1.1 connection with at most one request outstanding. */
+class Connection {
+  private buffer: Buffer = Buffer.alloc(0);
+  private pending: { resolve: (r: Response) => void; reject: (e: Error) => void } | undefined;
+  closed = false;
+
+  constructor(readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+      this.parse();
+    });
+    const end = (error: Error) => {
+      this.closed = true;
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(error);
+    };
+    socket.on('error', end);
+    socket.on('close', () => end(new Error('connection closed')));
   }
 
-  request(
+  send(request: string, body: Buffer | undefined): Promise<Response> {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.socket.write(body ? Buffer.concat([Buffer.from(request, 'latin1'), body]) : request, 'latin1');
+    });
+  }
+
+  /** Completes the pending request once its whole response is buffered (Content-Length or chunked). */
+  private parse(): void {
+    const headEnd = this.buffer.indexOf('\r\n\r\n');
+    if (headEnd < 0 || !this.pending) return;
+    const head = this.buffer.toString('latin1', 0, headEnd);
+    const start = headEnd + 4;
+    let body: string;
+    let rest: number;
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (length) {
+      rest = start + Number(length[1]);
+      if (this.buffer.length < rest) return;
+      body = this.buffer.toString('utf8', start, rest);
+    } else if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+      const parts: Buffer[] = [];
+      let at = start;
+      for (;;) {
+        const lineEnd = this.buffer.indexOf('\r\n', at);
+        if (lineEnd < 0) return;
+        const size = Number.parseInt(this.buffer.toString('latin1', at, lineEnd), 16);
+        if (this.buffer.length < lineEnd + 2 + size + 2) return;
+        if (size === 0) {
+          rest = lineEnd + 4;
+          break;
+        }
+        parts.push(this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
+        at = lineEnd + 2 + size + 2;
+      }
+      body = Buffer.concat(parts).toString('utf8');
+    } else {
+      rest = start;
+      body = '';
+    }
+    this.buffer = this.buffer.subarray(rest);
+    const p = this.pending;
+    this.pending = undefined;
+    p.resolve({ status: Number(head.slice(9, 12)), body, head });
+  }
+}
+
+/**
+ * The load generator: keep-alive HTTP/1.1 over plain sockets, one request per connection at a
+ * time. It shares the machine's two cores with the server and the database, so it is kept lean:
+ * node:http's client cost about as much CPU per request as a quarter of the server's.
+ */
+class Client {
+  private readonly free: Connection[] = [];
+  private readonly all = new Set<Connection>();
+  constructor(private readonly port: number) {}
+
+  async request(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Response> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
+    let head = `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1:${this.port}\r\n`;
+    for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+    if (payload) head += `content-type: application/json\r\ncontent-length: ${payload.length}\r\n`;
+    head += '\r\n';
+    let connection = this.free.pop();
+    while (connection?.closed) connection = this.free.pop();
+    if (!connection) connection = await this.open();
+    const response = await connection.send(head, payload);
+    if (/\r\nconnection: *close/i.test(response.head)) connection.socket.destroy();
+    else this.free.push(connection);
+    return response;
+  }
+
+  private open(): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port: this.port,
-          method,
-          path,
-          agent: this.agent,
-          headers: {
-            ...headers,
-            ...(payload === undefined
-              ? {}
-              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString('utf8'),
-              headers: res.headers,
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      if (payload !== undefined) req.write(payload);
-      req.end();
+      const socket = net.connect({ host: '127.0.0.1', port: this.port }, () => {
+        socket.off('error', reject);
+        const connection = new Connection(socket);
+        this.all.add(connection);
+        resolve(connection);
+      });
+      socket.once('error', reject);
     });
   }
 
   close(): void {
-    this.agent.destroy();
+    for (const c of this.all) c.socket.destroy();
   }
+}
+
+/** The first `set-cookie` header's `name=value`. */
+function cookieOf(response: Response): string {
+  const match = /\r\nset-cookie: *([^;\r]*)/i.exec(response.head);
+  return match?.[1] ?? '';
 }
 
 class Recorder {
@@ -495,7 +564,7 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   log(`server on 127.0.0.1:${port} (child ${child.pid}), pool ${POOL}, ${CONCURRENCY} requests in flight`);
-  const client = new Client(port, CONCURRENCY + 4);
+  const client = new Client(port);
   const serverCpuMs = () =>
     new Promise<{
       cpuMs: number;
@@ -570,7 +639,7 @@ async function main(): Promise<void> {
       password: DEMO_PASSWORD,
     });
     if (signIn.status !== 200) fail(`sign-in failed: ${signIn.status} ${signIn.body}`);
-    const cookie = String(signIn.headers['set-cookie']?.[0] ?? '').split(';')[0] as string;
+    const cookie = cookieOf(signIn);
     const csrf = (JSON.parse(signIn.body) as { csrfToken: string }).csrfToken;
     const staff = { cookie, 'x-csrf-token': csrf };
 
