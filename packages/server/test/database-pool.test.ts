@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../src/db/database.ts';
+import { type Database, openDatabase, type Slots, statement } from '../src/db/database.ts';
 
 /**
  * The PostgreSQL pool keeps a connection after a plain SQL error (pg-pool alone destroys it, and
@@ -27,12 +27,16 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('PostgreSQL pool (one connecti
       cause: { code: '22012' },
     });
     expect(await pid()).toBe(before);
-    await expect(database.prepared(sql`select 1 / ${0}::int as y`)).rejects.toMatchObject({ code: '22012' });
+    const divide = statement((p: Slots<'d'>) => sql`select 1 / ${p.d}::int as y`);
+    await expect(database.run(divide, { d: 0 })).rejects.toMatchObject({ code: '22012' });
     expect(await pid()).toBe(before);
     await expect(database.db.execute(sql`select * from no_such_table_here`)).rejects.toThrow();
     expect(await pid()).toBe(before);
     // The connection still works for prepared statements after the failed ones.
-    const [row] = await database.prepared<{ n: number }>(sql`select ${41}::int + 1 as n`);
+    const [row] = await database.run<{ n: number }, 'n'>(
+      statement((p: Slots<'n'>) => sql`select ${p.n}::int + 1 as n`),
+      { n: 41 },
+    );
     expect(row?.n).toBe(42);
   });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { type SQL, sql } from 'drizzle-orm';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Placeholder, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -14,18 +14,40 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** Anything that can run a query: the database or an open transaction. */
 export type Executor = Db | Tx;
 
+/** A statement's named values. */
+export type Slots<K extends string> = { readonly [N in K]: unknown };
+
+/**
+ * A hot-path statement: a fixed SQL shape whose values come from named slots. Its builder only
+ * places slots into the SQL (never branches on them): it is called once with placeholders to
+ * compile the text, which PostgreSQL then parses and plans once per pooled connection, and is
+ * called with the values themselves where a statement runs inside a transaction or on PGlite.
+ * Building and rendering drizzle's SQL tree on every call cost a hot statement 30–40 µs of CPU.
+ */
+export interface Statement<K extends string> {
+  readonly build: (slots: Slots<K>) => SQL;
+}
+
+export function statement<K extends string>(build: (slots: Slots<K>) => SQL): Statement<K> {
+  return { build };
+}
+
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
   /** Rows of a raw query, the same shape on both engines. */
   rows<T extends Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
   /**
-   * Rows of a hot-path statement run on its own (autocommit), the same shape as rows(). On
-   * PostgreSQL it is a named prepared statement: each pooled connection parses and plans it once
-   * and afterwards only binds and executes it. Meant for a fixed set of statements (the name is
-   * a hash of the text, so every distinct text is one more prepared statement per connection).
+   * Rows of a hot-path statement, the same shape as rows(); a slot without a value is an error.
+   * On its own (autocommit) it runs the text compiled once per process: on PostgreSQL as a named
+   * prepared statement. Inside a transaction (`executor`) it is built with the values and run
+   * as rows() runs a query.
    */
-  prepared<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  run<T extends Record<string, unknown>, K extends string>(
+    statement: Statement<K>,
+    values: Slots<K>,
+    executor?: Executor,
+  ): Promise<T[]>;
   /**
    * Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. On PostgreSQL the
    * listening connection carries `applicationName` (other nodes can count listeners by it).
@@ -59,6 +81,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(options);
 }
 
+const PGLITE_RAW = {
+  rowMode: 'object' as const,
+  parsers: Object.fromEntries(
+    [
+      pgliteTypes.TIMESTAMP,
+      pgliteTypes.TIMESTAMPTZ,
+      pgliteTypes.INTERVAL,
+      pgliteTypes.DATE,
+      1231,
+      1115,
+      1185,
+      1187,
+      1182,
+    ].map((type) => [type, (value: string) => value]),
+  ),
+};
+
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create({
@@ -70,7 +109,14 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     db,
     rows: (query, executor) => rowsOf(executor ?? db, query),
-    prepared: (query) => rowsOf(db, query),
+    run: async <T, K extends string>(statement: Statement<K>, values: Slots<K>, executor?: Executor) => {
+      const c = compile(statement);
+      const params = parametersOf(c, values);
+      if (executor) return rowsOf<T>(executor, statement.build(values));
+      // The compiled text, as on PostgreSQL, with drizzle's raw parsing (dates and times as text).
+      const result = await client.query<T>(c.text, params, PGLITE_RAW);
+      return result.rows;
+    },
     listen: async (channel, onNotify) => {
       const unlisten = await client.listen(channel, onNotify);
       return () => unlisten();
@@ -80,17 +126,51 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
 }
 
 const dialect = new PgDialect();
-const names = new Map<string, string>();
 
-/** A stable name per statement text (node-postgres prepares a name once per connection). */
-function statementName(text: string): string {
-  let name = names.get(text);
-  if (!name) {
-    name = `sl_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-    if (names.size > 1000) names.clear();
-    names.set(text, name);
+interface Compiled {
+  /** A stable name per text: node-postgres prepares a name once per connection. */
+  readonly name: string;
+  readonly text: string;
+  /** Per parameter: the slot it takes its value from, or undefined for a constant of the shape. */
+  readonly slots: readonly (string | undefined)[];
+  readonly constants: readonly unknown[];
+}
+
+const compiled = new WeakMap<Statement<string>, Compiled>();
+/** Every property is a placeholder named after it. */
+const PLACEHOLDERS = new Proxy({} as Slots<string>, {
+  get: (_target, name) => (typeof name === 'string' ? sql.placeholder(name) : undefined),
+});
+
+function compile(statement: Statement<string>): Compiled {
+  let c = compiled.get(statement);
+  if (!c) {
+    const query = dialect.sqlToQuery(statement.build(PLACEHOLDERS));
+    c = {
+      name: `sl_${createHash('sha1').update(query.sql).digest('base64url').slice(0, 20)}`,
+      text: query.sql,
+      slots: query.params.map((p) => (p instanceof Placeholder ? p.name : undefined)),
+      constants: query.params,
+    };
+    compiled.set(statement, c);
   }
-  return name;
+  return c;
+}
+
+/** The parameters of one call: each slot's value, the shape's constants as they are. */
+function parametersOf(c: Compiled, values: Slots<string>): unknown[] {
+  const params = new Array<unknown>(c.slots.length);
+  for (let i = 0; i < params.length; i++) {
+    const slot = c.slots[i];
+    if (slot === undefined) {
+      params[i] = c.constants[i];
+    } else {
+      const value = values[slot];
+      if (value === undefined) throw new Error(`statement ${c.name}: no value for "${slot}"`);
+      params[i] = value;
+    }
+  }
+  return params;
 }
 
 /** The type parsing drizzle's raw execute uses (dates and times as text), so both paths agree. */
@@ -166,11 +246,13 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
     kind: 'postgres',
     db,
     rows: (query, executor) => rowsOf(executor ?? db, query),
-    prepared: async <T>(query: SQL) => {
-      const { sql: text, params } = dialect.sqlToQuery(query);
+    run: async <T, K extends string>(statement: Statement<K>, values: Slots<K>, executor?: Executor) => {
+      const c = compile(statement);
+      const params = parametersOf(c, values);
+      if (executor) return rowsOf<T>(executor, statement.build(values));
       const result = await pool.query<T & pg.QueryResultRow>({
-        name: statementName(text),
-        text,
+        name: c.name,
+        text: c.text,
         values: params,
         types: DRIZZLE_TYPES,
       });

@@ -1,7 +1,7 @@
 import type { PolicyTicket } from '@serviceloop/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
-import type { Executor } from '../db/database.ts';
+import { type Executor, type Slots, type Statement, statement } from '../db/database.ts';
 import { OUTBOX_CHANNEL, type StoredEvent } from '../events/outbox.ts';
 import { newId } from '../ids.ts';
 import type { CounterRow, TicketRow } from './store.ts';
@@ -83,25 +83,39 @@ export interface FastEvent {
   readonly actorId: string | null;
   /** Merged into the standard ticket payload (ticketId, number, serviceCode, status, counterId). */
   readonly extra: Record<string, unknown>;
-  /** Extra payload computed in SQL from the ticket row `t` (e.g. the counter's number). */
-  readonly extraSql?: SQL;
 }
 
+/** The outbox row's slots of a write statement (eventValues fills them). */
+type OutboxSlots = 'eventId' | 'eventType' | 'actorId' | 'extra' | 'now' | 'dispatchedAt';
+
 /**
- * The event's outbox row. `settled`: no durable subscriber wants this type, so the row is written
- * as dispatched and the dispatcher never claims it; live listeners get it from the writer
- * (publishLocal on this node, Dispatcher.committed for the others).
+ * The event's outbox row. `dispatchedAt` is `now` when no durable subscriber wants this type: the
+ * row is written as dispatched and the dispatcher never claims it; live listeners get it from the
+ * writer (publishLocal on this node, Dispatcher.committed for the others). `extraSql`: payload
+ * computed in SQL from the ticket row `t` (e.g. the counter's number).
  */
-function outboxInsert(eventId: string, event: FastEvent, now: string, settled: boolean): SQL {
+function outboxInsert(p: Slots<OutboxSlots>, extraSql?: SQL): SQL {
   return sql`insert into outbox_events
       (event_id, type, org_unit_id, aggregate_type, aggregate_id, actor_id, payload, occurred_at, dispatched_at)
-    select ${eventId}::uuid, ${event.type}, t.branch_id, 'queue_ticket', t.id::text, ${event.actorId}::uuid,
+    select ${p.eventId}::uuid, ${p.eventType}, t.branch_id, 'queue_ticket', t.id::text, ${p.actorId}::uuid,
       jsonb_build_object('ticketId', t.id, 'number', t.number, 'serviceCode', t.service_code,
         'status', t.status, 'counterId', t.counter_id)
-        || ${JSON.stringify(event.extra)}::jsonb ${event.extraSql ? sql`|| ${event.extraSql}` : sql``},
-      ${now}::timestamptz, ${settled ? now : null}::timestamptz
+        || ${p.extra}::jsonb ${extraSql ? sql`|| ${extraSql}` : sql``},
+      ${p.now}::timestamptz, ${p.dispatchedAt}::timestamptz
     from t
     returning id, payload`;
+}
+
+/** The outbox slots of one write; `inTx`: inside a caller's transaction (never written as dispatched). */
+function eventValues(ctx: ServerContext, event: FastEvent, now: string, inTx: boolean): Slots<OutboxSlots> {
+  return {
+    eventId: newId(),
+    eventType: event.type,
+    actorId: event.actorId,
+    extra: JSON.stringify(event.extra),
+    now,
+    dispatchedAt: !inTx && !ctx.dispatcher.wants(event.type) ? now : null,
+  };
 }
 
 interface Written {
@@ -111,25 +125,18 @@ interface Written {
   readonly raw: Record<string, unknown>;
 }
 
-/** In a caller's transaction the NOTIFY must ride along (it is sent at that commit); on its own, none. */
-const notifyIn = (executor: Executor | undefined): SQL =>
-  executor ? sql`, pg_notify(${OUTBOX_CHANNEL}, '') as notified` : sql``;
-
 /**
  * Runs a write statement: prepared and autocommitted without an executor (then tells the
  * dispatcher), or inside the caller's transaction (whose commit the NOTIFY in it follows).
  */
-async function run(
+async function run<K extends string>(
   ctx: ServerContext,
   executor: Executor | undefined,
-  statement: SQL,
-  eventId: string,
+  statement: Statement<K | OutboxSlots>,
+  values: Slots<K | OutboxSlots>,
   event: FastEvent,
-  now: string,
 ): Promise<Written | undefined> {
-  const rows = executor
-    ? await ctx.database.rows<Record<string, unknown>>(statement, executor)
-    : await ctx.database.prepared<Record<string, unknown>>(statement);
+  const rows = await ctx.database.run<Record<string, unknown>, K | OutboxSlots>(statement, values, executor);
   const raw = rows[0];
   if (!raw) return undefined;
   const row = ticketFromRaw(raw);
@@ -138,7 +145,7 @@ async function run(
     raw,
     event: {
       id: Number(raw.outboxId),
-      eventId,
+      eventId: values.eventId as string,
       type: event.type,
       orgUnitId: row.branchId,
       aggregateType: 'queue_ticket',
@@ -147,65 +154,146 @@ async function run(
       payload: (typeof raw.outboxPayload === 'string'
         ? JSON.parse(raw.outboxPayload)
         : raw.outboxPayload) as Record<string, unknown>,
-      occurredAt: new Date(now),
+      occurredAt: new Date(values.now as string),
     },
   };
   if (!executor) ctx.dispatcher.committed([written.event]);
   return written;
 }
 
-/** Whether the outbox row can be written as dispatched (see outboxInsert); never inside a caller's transaction. */
-const settles = (ctx: ServerContext, executor: Executor | undefined, event: FastEvent) =>
-  !executor && !ctx.dispatcher.wants(event.type);
+type TransitionSlots = 'branchId' | 'ticketId' | OutboxSlots;
+
+/** One kind of ticket transition (start, finish, recall, …): its shape is fixed, its values are slots. */
+export interface TransitionShape<K extends string> {
+  /** The states the ticket may be in. */
+  readonly from: readonly string[];
+  /** The SET list (updated_at is added); `now` and the transition's own slots are available. */
+  readonly set: (p: Slots<K | TransitionSlots>) => SQL;
+  /** A further condition on the ticket row `t`. */
+  readonly where?: (p: Slots<K | TransitionSlots>) => SQL;
+  /** Free the counter that holds the ticket. */
+  readonly freeCounter: boolean;
+  /** Event payload computed in SQL from the updated ticket `t`. */
+  readonly extraSql?: SQL;
+}
+
+export type Transition<K extends string> = Statement<K | TransitionSlots>;
 
 /**
  * One ticket transition as one statement: update the ticket if it is in one of `from`, free the
- * counter holding it (when asked), append the event. Undefined when nothing matched.
+ * counter holding it (when asked), append the event. Defined once per kind, at module load.
  */
-export async function transitionFast(
+export function transitionStatement<K extends string>(shape: TransitionShape<K>): Transition<K> {
+  return statement((p: Slots<K | TransitionSlots>) => {
+    const freeCounter = shape.freeCounter
+      ? sql`c as (
+      update queue_counters set current_ticket_id = null, updated_at = ${p.now}::timestamptz
+      where branch_id = ${p.branchId}::uuid and current_ticket_id = ${p.ticketId}::uuid
+        and exists (select 1 from t)
+    ),`
+      : sql``;
+    return sql`
+    with t as (
+      update queue_tickets t set ${shape.set(p)}, updated_at = ${p.now}::timestamptz
+      where t.id = ${p.ticketId}::uuid and t.branch_id = ${p.branchId}::uuid
+        and t.status in (${sql.join(
+          shape.from.map((s) => sql`${s}`),
+          sql`, `,
+        )}) ${shape.where ? sql`and ${shape.where(p)}` : sql``}
+      returning t.*
+    ),
+    ${freeCounter}
+    e as (${outboxInsert(p, shape.extraSql)})
+    select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload"
+    from t, e`;
+  });
+}
+
+/** Runs a transition; undefined when nothing matched (the ticket is elsewhere or in another state). */
+export async function transitionFast<K extends string>(
   ctx: ServerContext,
+  transition: Transition<K>,
   input: {
     readonly branchId: string;
     readonly ticketId: string;
-    readonly from: readonly string[];
-    readonly set: SQL;
-    readonly where?: SQL;
-    readonly freeCounter: boolean;
+    readonly values: Slots<K>;
     readonly event: FastEvent;
   },
 ): Promise<TicketRow | undefined> {
-  const now = ctx.clock().toISOString();
-  const eventId = newId();
-  const statement = sql`
-    with t as (
-      update queue_tickets t set ${input.set}, updated_at = ${now}::timestamptz
-      where t.id = ${input.ticketId}::uuid and t.branch_id = ${input.branchId}::uuid
-        and t.status in (${sql.join(
-          input.from.map((s) => sql`${s}`),
-          sql`, `,
-        )}) ${input.where ? sql`and ${input.where}` : sql``}
-      returning t.*
-    ),
-    c as (
-      update queue_counters set current_ticket_id = null, updated_at = ${now}::timestamptz
-      where ${input.freeCounter} and branch_id = ${input.branchId}::uuid
-        and current_ticket_id = ${input.ticketId}::uuid and exists (select 1 from t)
-    ),
-    e as (${outboxInsert(eventId, input.event, now, settles(ctx, undefined, input.event))})
-    select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload"
-    from t, e`;
-  const written = await run(ctx, undefined, statement, eventId, input.event, now);
+  const values = {
+    ...input.values,
+    ...eventValues(ctx, input.event, ctx.clock().toISOString(), false),
+    branchId: input.branchId,
+    ticketId: input.ticketId,
+  } as Slots<K | TransitionSlots>;
+  const written = await run(ctx, undefined, transition, values, input.event);
   if (!written) return undefined;
   publishLocal(ctx, written.event);
   return written.row;
 }
 
-/**
- * Issues a ticket in one statement: next daily sequence, ticket row, event. With an
- * idempotency key nothing happens when the key is already used (undefined is returned; the
- * caller reads the existing ticket). Two attempts with the same key in flight at once: the
- * unique index makes the second fail and roll back, sequence included.
+/*
+ * Issues a ticket in one statement: next daily sequence, ticket row, event. With an idempotency
+ * key nothing happens when the key is already used (undefined is returned; the caller reads the
+ * existing ticket). Two attempts with the same key in flight at once: the unique index makes the
+ * second fail and roll back, sequence included.
  */
+const ISSUE = statement(
+  (
+    p: Slots<
+      | OutboxSlots
+      | 'ticketId'
+      | 'branchId'
+      | 'serviceCode'
+      | 'prefix'
+      | 'businessDay'
+      | 'priorityClass'
+      | 'customerId'
+      | 'assistance'
+      | 'locale'
+      | 'idempotencyKey'
+    >,
+  ) => sql`
+    with s as (
+      insert into queue_sequences (branch_id, service_code, business_day, last_sequence)
+      select ${p.branchId}::uuid, ${p.serviceCode}, ${p.businessDay}::date, 1
+      where ${p.idempotencyKey}::text is null
+        or not exists (select 1 from queue_tickets where branch_id = ${p.branchId}::uuid
+          and idempotency_key = ${p.idempotencyKey}::text)
+      on conflict (branch_id, service_code, business_day)
+      do update set last_sequence = queue_sequences.last_sequence + 1
+      returning last_sequence
+    ),
+    t as (
+      insert into queue_tickets (id, branch_id, service_code, original_service_code, business_day,
+        sequence, number, priority_class, customer_id, assistance, locale, status, walk_up,
+        issued_at, arrived_at, recall_count, transfer_count, idempotency_key, updated_at)
+      select ${p.ticketId}::uuid, ${p.branchId}::uuid, ${p.serviceCode}, ${p.serviceCode},
+        ${p.businessDay}::date, s.last_sequence,
+        ${p.prefix} || case when s.last_sequence < 1000 then lpad(s.last_sequence::text, 3, '0')
+                                else s.last_sequence::text end,
+        ${p.priorityClass}, ${p.customerId}::uuid, ${p.assistance}, ${p.locale},
+        'waiting', false, ${p.now}::timestamptz, ${p.now}::timestamptz, 0, 0, ${p.idempotencyKey}::text,
+        ${p.now}::timestamptz
+      from s where s.last_sequence <= 99999
+      returning *
+    ),
+    e as (${outboxInsert(p, sql`jsonb_build_object('arrivedAt', t.arrived_at)`)})
+    select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload",
+      -- The line the kiosk's answer needs, read in the same round trip: the statement's snapshot
+      -- predates the new ticket, so it is added to the line here.
+      (select coalesce(json_agg(${WAITING_OBJECT}), '[]'::json)
+        from (select w.id, w.service_code, w.priority_class, w.arrived_at, w.transfer_count, w.target_counter_id
+            from queue_tickets w
+            where w.branch_id = t.branch_id and w.status = 'waiting' and w.business_day = t.business_day
+          union all
+          select t.id, t.service_code, t.priority_class, t.arrived_at, t.transfer_count, t.target_counter_id) w
+      ) as "lineJson",
+      ${countersJson(sql`t.branch_id`)} as "countersJson"
+    from t, e`,
+);
+
+/** Issues a ticket (see ISSUE); the event's payload adds the arrival time. */
 export async function issueFast(
   ctx: ServerContext,
   input: {
@@ -221,48 +309,13 @@ export async function issueFast(
     readonly event: FastEvent;
   },
 ): Promise<TicketWithLine | undefined> {
-  const now = ctx.clock().toISOString();
-  const eventId = newId();
-  const guard = input.idempotencyKey
-    ? sql`where not exists (select 1 from queue_tickets where branch_id = ${input.branchId}::uuid
-          and idempotency_key = ${input.idempotencyKey})`
-    : sql``;
-  const statement = sql`
-    with s as (
-      insert into queue_sequences (branch_id, service_code, business_day, last_sequence)
-      select ${input.branchId}::uuid, ${input.serviceCode}, ${input.businessDay}::date, 1 ${guard}
-      on conflict (branch_id, service_code, business_day)
-      do update set last_sequence = queue_sequences.last_sequence + 1
-      returning last_sequence
-    ),
-    t as (
-      insert into queue_tickets (id, branch_id, service_code, original_service_code, business_day,
-        sequence, number, priority_class, customer_id, assistance, locale, status, walk_up,
-        issued_at, arrived_at, recall_count, transfer_count, idempotency_key, updated_at)
-      select ${newId()}::uuid, ${input.branchId}::uuid, ${input.serviceCode}, ${input.serviceCode},
-        ${input.businessDay}::date, s.last_sequence,
-        ${input.prefix} || case when s.last_sequence < 1000 then lpad(s.last_sequence::text, 3, '0')
-                                else s.last_sequence::text end,
-        ${input.priorityClass}, ${input.customerId}::uuid, ${input.assistance}, ${input.locale},
-        'waiting', false, ${now}::timestamptz, ${now}::timestamptz, 0, 0, ${input.idempotencyKey},
-        ${now}::timestamptz
-      from s where s.last_sequence <= 99999
-      returning *
-    ),
-    e as (${outboxInsert(eventId, input.event, now, settles(ctx, undefined, input.event))})
-    select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload",
-      -- The line the kiosk's answer needs, read in the same round trip: the statement's snapshot
-      -- predates the new ticket, so it is added to the line here.
-      (select coalesce(json_agg(${WAITING_OBJECT}), '[]'::json)
-        from (select w.id, w.service_code, w.priority_class, w.arrived_at, w.transfer_count, w.target_counter_id
-            from queue_tickets w
-            where w.branch_id = t.branch_id and w.status = 'waiting' and w.business_day = t.business_day
-          union all
-          select t.id, t.service_code, t.priority_class, t.arrived_at, t.transfer_count, t.target_counter_id) w
-      ) as "lineJson",
-      ${countersJson(sql`t.branch_id`)} as "countersJson"
-    from t, e`;
-  const written = await run(ctx, undefined, statement, eventId, input.event, now);
+  const { event, ...ticket } = input;
+  const values = {
+    ...ticket,
+    ...eventValues(ctx, event, ctx.clock().toISOString(), false),
+    ticketId: newId(),
+  };
+  const written = await run(ctx, undefined, ISSUE, values, event);
   if (!written) return undefined;
   publishLocal(ctx, written.event);
   return withLine(written.row, written.raw);
@@ -271,9 +324,41 @@ export async function issueFast(
 /**
  * The call itself, one statement: lock the counter row if it is open and free, move the ticket
  * from waiting to called (only if it still waits: a concurrent call of another counter that got
- * there first makes this match nothing), point the counter at it, append the event.
- * Undefined when the ticket was taken meanwhile or the counter is no longer free.
+ * there first makes this match nothing), point the counter at it, append the event. Inside a
+ * caller's transaction the NOTIFY rides along (it is sent at that commit); on its own, none.
  */
+function callStatement(notify: boolean) {
+  return statement(
+    (p: Slots<OutboxSlots | 'branchId' | 'ticketId' | 'counterId' | 'staffId'>) => sql`
+    with k as (
+      select id from queue_counters
+      where id = ${p.counterId}::uuid and branch_id = ${p.branchId}::uuid
+        and state = 'open' and current_ticket_id is null
+      for update
+    ),
+    t as (
+      update queue_tickets t set status = 'called', called_at = ${p.now}::timestamptz,
+        first_called_at = coalesce(t.first_called_at, ${p.now}::timestamptz),
+        counter_id = ${p.counterId}::uuid, staff_id = ${p.staffId}::uuid,
+        target_counter_id = null, updated_at = ${p.now}::timestamptz
+      where t.id = ${p.ticketId}::uuid and t.branch_id = ${p.branchId}::uuid
+        and t.status = 'waiting' and exists (select 1 from k)
+      returning t.*
+    ),
+    c as (
+      update queue_counters set current_ticket_id = ${p.ticketId}::uuid, updated_at = ${p.now}::timestamptz
+      where id in (select id from k) and exists (select 1 from t)
+    ),
+    e as (${outboxInsert(p)})
+    select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload"
+      ${notify ? sql`, pg_notify(${OUTBOX_CHANNEL}, '') as notified` : sql``}
+    from t, e`,
+  );
+}
+const CALL = callStatement(false);
+const CALL_NOTIFYING = callStatement(true);
+
+/** Undefined when the ticket was taken meanwhile or the counter is no longer free. */
 export async function callFast(
   ctx: ServerContext,
   executor: Executor,
@@ -285,33 +370,10 @@ export async function callFast(
     readonly event: FastEvent;
   },
 ): Promise<Written | undefined> {
-  const now = ctx.clock().toISOString();
-  const eventId = newId();
   const inTx = executor === ctx.db ? undefined : executor;
-  const statement = sql`
-    with k as (
-      select id from queue_counters
-      where id = ${input.counterId}::uuid and branch_id = ${input.branchId}::uuid
-        and state = 'open' and current_ticket_id is null
-      for update
-    ),
-    t as (
-      update queue_tickets t set status = 'called', called_at = ${now}::timestamptz,
-        first_called_at = coalesce(t.first_called_at, ${now}::timestamptz),
-        counter_id = ${input.counterId}::uuid, staff_id = ${input.staffId}::uuid,
-        target_counter_id = null, updated_at = ${now}::timestamptz
-      where t.id = ${input.ticketId}::uuid and t.branch_id = ${input.branchId}::uuid
-        and t.status = 'waiting' and exists (select 1 from k)
-      returning t.*
-    ),
-    c as (
-      update queue_counters set current_ticket_id = ${input.ticketId}::uuid, updated_at = ${now}::timestamptz
-      where id in (select id from k) and exists (select 1 from t)
-    ),
-    e as (${outboxInsert(eventId, input.event, now, settles(ctx, inTx, input.event))})
-    select ${TICKET_JSON}, e.id as "outboxId", e.payload as "outboxPayload" ${notifyIn(inTx)}
-    from t, e`;
-  return run(ctx, inTx, statement, eventId, input.event, now);
+  const { event, ...call } = input;
+  const values = { ...call, ...eventValues(ctx, event, ctx.clock().toISOString(), inTx !== undefined) };
+  return run(ctx, inTx, inTx ? CALL_NOTIFYING : CALL, values, event);
 }
 
 export interface RawWaiting {
@@ -336,21 +398,11 @@ export const WAITING_OBJECT =
   sql.raw(`json_build_object('id', w.id, 's', w.service_code, 'p', w.priority_class,
   'a', (extract(epoch from w.arrived_at) * 1000)::float8, 'x', w.transfer_count, 'g', w.target_counter_id)`);
 
-/** JSON of today's waiting line (optionally only what one counter may call). */
-export function waitingJson(
-  branchId: SQL,
-  day: SQL,
-  forCounter?: { id: string; skills: readonly string[] },
-): SQL {
-  const filter = forCounter
-    ? sql`and w.service_code in (${sql.join(
-        [...forCounter.skills, ''].map((s) => sql`${s}`),
-        sql`, `,
-      )}) and (w.target_counter_id is null or w.target_counter_id = ${forCounter.id}::uuid)`
-    : sql``;
+/** JSON of today's waiting line. */
+export function waitingJson(branchId: SQL, day: SQL): SQL {
   return sql`(select coalesce(json_agg(${WAITING_OBJECT}), '[]'::json)
     from queue_tickets w
-    where w.branch_id = ${branchId} and w.status = 'waiting' and w.business_day = ${day} ${filter})`;
+    where w.branch_id = ${branchId} and w.status = 'waiting' and w.business_day = ${day})`;
 }
 
 export function countersJson(branchId: SQL): SQL {
@@ -374,16 +426,20 @@ export function policyTicketsFromRaw(line: readonly RawWaiting[]): PolicyTicket[
   }));
 }
 
+const TICKET_WITH_LINE = statement(
+  (p: Slots<'ticketId'>) => sql`
+    select ${TICKET_JSON},
+      case when t.status = 'waiting' then ${waitingJson(sql`t.branch_id`, sql`t.business_day`)} end as "lineJson",
+      ${countersJson(sql`t.branch_id`)} as "countersJson"
+    from queue_tickets t where t.id = ${p.ticketId}::uuid`,
+);
+
 /** A ticket with, when it waits, its branch's waiting line and counters — one round trip. */
 export async function ticketWithLine(
   ctx: ServerContext,
   ticketId: string,
 ): Promise<TicketWithLine | undefined> {
-  const rows = await ctx.database.prepared<Record<string, unknown>>(sql`
-    select ${TICKET_JSON},
-      case when t.status = 'waiting' then ${waitingJson(sql`t.branch_id`, sql`t.business_day`)} end as "lineJson",
-      ${countersJson(sql`t.branch_id`)} as "countersJson"
-    from queue_tickets t where t.id = ${ticketId}::uuid`);
+  const rows = await ctx.database.run<Record<string, unknown>, 'ticketId'>(TICKET_WITH_LINE, { ticketId });
   const raw = rows[0];
   if (!raw) return undefined;
   return withLine(ticketFromRaw(raw), raw);
@@ -446,6 +502,32 @@ interface RawSnapshotCounter {
   readonly curStatus: string | null;
 }
 
+function snapshotStatement(withRecent: boolean) {
+  return statement((p: Slots<'branchId' | 'day'>) => {
+    const recent = withRecent
+      ? sql`(select coalesce(json_agg(json_build_object('id', r.id, 'number', r.number, 'serviceCode', r.service_code,
+          'counterId', r.counter_id, 'calledAt', r.called_at, 'status', r.status) order by r.called_at desc), '[]'::json)
+        from (select * from queue_tickets where branch_id = ${p.branchId}::uuid and business_day = ${p.day}::date
+          and called_at is not null order by called_at desc limit 10) r)`
+      : sql`'[]'::json`;
+    return sql`
+    select
+      (select coalesce(json_agg(${WAITING_OBJECT} order by w.arrived_at), '[]'::json)
+        from queue_tickets w
+        where w.branch_id = ${p.branchId}::uuid and w.status = 'waiting' and w.business_day = ${p.day}::date) as waiting,
+      (select coalesce(json_agg(json_build_object('id', k.id, 'branchId', k.branch_id, 'number', k.number,
+          'name', k.name, 'skills', k.skills, 'state', k.state, 'pauseReason', k.pause_reason,
+          'staffId', k.staff_id, 'currentTicketId', k.current_ticket_id, 'stateChangedAt', k.state_changed_at,
+          'createdAt', k.created_at, 'updatedAt', k.updated_at, 'curNumber', ct.number, 'curStatus', ct.status)
+          order by k.number), '[]'::json)
+        from queue_counters k left join queue_tickets ct on ct.id = k.current_ticket_id
+        where k.branch_id = ${p.branchId}::uuid) as counters,
+      ${recent} as recent`;
+  });
+}
+const SNAPSHOT = snapshotStatement(false);
+const SNAPSHOT_WITH_RECENT = snapshotStatement(true);
+
 /**
  * A branch's waiting line, counters with their current tickets and (optionally) recent calls in
  * one prepared round trip: the lobby view and every display board's refresh read this, which
@@ -457,26 +539,10 @@ export async function branchSnapshot(
   day: string,
   withRecent: boolean,
 ): Promise<BranchSnapshot> {
-  const branch = sql`${branchId}::uuid`;
-  const recent = withRecent
-    ? sql`(select coalesce(json_agg(json_build_object('id', r.id, 'number', r.number, 'serviceCode', r.service_code,
-          'counterId', r.counter_id, 'calledAt', r.called_at, 'status', r.status) order by r.called_at desc), '[]'::json)
-        from (select * from queue_tickets where branch_id = ${branch} and business_day = ${day}::date
-          and called_at is not null order by called_at desc limit 10) r)`
-    : sql`'[]'::json`;
-  const [raw] = await ctx.database.prepared<Record<string, unknown>>(sql`
-    select
-      (select coalesce(json_agg(${WAITING_OBJECT} order by w.arrived_at), '[]'::json)
-        from queue_tickets w
-        where w.branch_id = ${branch} and w.status = 'waiting' and w.business_day = ${day}::date) as waiting,
-      (select coalesce(json_agg(json_build_object('id', k.id, 'branchId', k.branch_id, 'number', k.number,
-          'name', k.name, 'skills', k.skills, 'state', k.state, 'pauseReason', k.pause_reason,
-          'staffId', k.staff_id, 'currentTicketId', k.current_ticket_id, 'stateChangedAt', k.state_changed_at,
-          'createdAt', k.created_at, 'updatedAt', k.updated_at, 'curNumber', ct.number, 'curStatus', ct.status)
-          order by k.number), '[]'::json)
-        from queue_counters k left join queue_tickets ct on ct.id = k.current_ticket_id
-        where k.branch_id = ${branch}) as counters,
-      ${recent} as recent`);
+  const [raw] = await ctx.database.run<Record<string, unknown>, 'branchId' | 'day'>(
+    withRecent ? SNAPSHOT_WITH_RECENT : SNAPSHOT,
+    { branchId, day },
+  );
   const counters = parseJson<RawSnapshotCounter[]>(raw?.counters ?? '[]').map(
     (c): SnapshotCounter => ({
       row: {

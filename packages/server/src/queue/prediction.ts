@@ -24,6 +24,7 @@ import {
 } from '@serviceloop/domain';
 import { and, gte, lt, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
+import { type Slots, statement } from '../db/database.ts';
 import { queueTickets } from '../db/schema-queue.ts';
 import type { BranchInfo } from './branch.ts';
 import { branchHistory } from './history.ts';
@@ -416,29 +417,38 @@ async function modelFor(ctx: ServerContext, e: BranchEntry, input: LineInput): P
 // ---------------------------------------------------------------------------------------------
 // 2. Today's state
 
-async function buildState(ctx: ServerContext, input: LineInput, fingerprint: string): Promise<StateEntry> {
-  const { branch, businessDay } = input;
-  const ranks = priorityRanks(input.config);
-  // Instants as epoch milliseconds (numbers on both engines); a prepared statement, 40 a second
-  // on a busy node.
-  const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
-  const rows = await ctx.database.prepared<{
-    id: string;
-    s: string;
-    p: string;
-    st: string;
-    a: number;
-    fc: number | null;
-    sa: number | null;
-    ea: number | null;
-    la: number | null;
-    c: string | null;
-  }>(sql`
+interface StateRow extends Record<string, unknown> {
+  readonly id: string;
+  readonly s: string;
+  readonly p: string;
+  readonly st: string;
+  readonly a: number;
+  readonly fc: number | null;
+  readonly sa: number | null;
+  readonly ea: number | null;
+  readonly la: number | null;
+  readonly c: string | null;
+}
+
+// Instants as epoch milliseconds (numbers on both engines); a prepared statement, 40 a second on a
+// busy node.
+const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
+const DAY_TICKETS = statement(
+  (p: Slots<'branchId' | 'day'>) => sql`
     select id, service_code as s, priority_class as p, status as st, ${ms('arrived_at')} as a,
       ${ms('first_called_at')} as fc, ${ms('started_at')} as sa, ${ms('ended_at')} as ea,
       ${ms('left_at')} as la, counter_id as c
     from queue_tickets
-    where branch_id = ${branch.id}::uuid and business_day = ${businessDay}::date and not walk_up`);
+    where branch_id = ${p.branchId}::uuid and business_day = ${p.day}::date and not walk_up`,
+);
+
+async function buildState(ctx: ServerContext, input: LineInput, fingerprint: string): Promise<StateEntry> {
+  const { branch, businessDay } = input;
+  const ranks = priorityRanks(input.config);
+  const rows = await ctx.database.run<StateRow, 'branchId' | 'day'>(DAY_TICKETS, {
+    branchId: branch.id,
+    day: businessDay,
+  });
   const tl = (epochMs: number): number => localTimeline(new Date(epochMs), branch.timeZone);
   const events: QueueEvent[] = [];
   for (const r of rows) {

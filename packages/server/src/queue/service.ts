@@ -9,10 +9,10 @@ import {
   type TIssueTicketRequest,
   type TTransferTicketRequest,
 } from '@serviceloop/domain';
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ServerContext } from '../context.ts';
 import { findCustomerByIdentification } from '../customers/lookup.ts';
-import type { Executor } from '../db/database.ts';
+import { type Executor, type Slots, statement } from '../db/database.ts';
 import { queueCounters, queueTickets } from '../db/schema-queue.ts';
 import { appendEvents, type NewEvent, type StoredEvent } from '../events/outbox.ts';
 import type { Actor } from '../identity/actor.ts';
@@ -26,7 +26,9 @@ import {
   policyTicketsFromRaw,
   type RawWaiting,
   type TicketWithLine,
+  type Transition,
   transitionFast,
+  transitionStatement,
   WAITING_OBJECT,
 } from './fast.ts';
 import { type CounterRow, type TicketDetail, type TicketRow, toTicketDetail } from './store.ts';
@@ -215,7 +217,6 @@ export async function issueTicket(
         type: 'queue.ticket_issued',
         actorId: null,
         extra: { priorityClass, identified: customer !== undefined },
-        extraSql: sql`jsonb_build_object('arrivedAt', t.arrived_at)`,
       },
     });
   } catch (error) {
@@ -304,6 +305,17 @@ interface CounterWithLine {
   readonly line: RawWaiting[];
 }
 
+const COUNTER_WITH_LINE = statement(
+  (p: Slots<'branchId' | 'counterId' | 'day'>) => sql`
+    select c.id, c.number, c.name, c.state, to_json(c.skills) as skills, c.current_ticket_id as cur,
+      (select coalesce(json_agg(${WAITING_OBJECT}), '[]'::json)
+        from queue_tickets w
+        where w.branch_id = c.branch_id and w.status = 'waiting' and w.business_day = ${p.day}::date
+          and w.service_code = any(c.skills)
+          and (w.target_counter_id is null or w.target_counter_id = c.id)) as line
+    from queue_counters c where c.id = ${p.counterId}::uuid and c.branch_id = ${p.branchId}::uuid`,
+);
+
 /** A counter and the waiting tickets it may call, in one query. */
 async function counterWithLine(
   ctx: ServerContext,
@@ -312,19 +324,11 @@ async function counterWithLine(
   counterId: string,
   day: string,
 ): Promise<CounterWithLine> {
-  const query = sql`
-    select c.id, c.number, c.name, c.state, to_json(c.skills) as skills, c.current_ticket_id as cur,
-      (select coalesce(json_agg(${WAITING_OBJECT}), '[]'::json)
-        from queue_tickets w
-        where w.branch_id = c.branch_id and w.status = 'waiting' and w.business_day = ${day}::date
-          and w.service_code = any(c.skills)
-          and (w.target_counter_id is null or w.target_counter_id = c.id)) as line
-    from queue_counters c where c.id = ${counterId}::uuid and c.branch_id = ${branchId}::uuid`;
-  // Outside the lock fallback's transaction: a prepared statement (planned once per connection).
-  const [raw] =
-    executor === ctx.db
-      ? await ctx.database.prepared<Record<string, unknown>>(query)
-      : await ctx.database.rows<Record<string, unknown>>(query, executor);
+  const [raw] = await ctx.database.run<Record<string, unknown>, 'branchId' | 'counterId' | 'day'>(
+    COUNTER_WITH_LINE,
+    { branchId, counterId, day },
+    executor === ctx.db ? undefined : executor,
+  );
   if (!raw) throw new AppError('not_found', 'Counter not found');
   const counter: CounterWithLine = {
     id: String(raw.id),
@@ -442,25 +446,53 @@ async function explainMiss(ctx: ServerContext, branchId: string, ticketId: strin
   });
 }
 
-async function fastOrExplain(
+async function fastOrExplain<K extends string>(
   ctx: ServerContext,
   actor: Actor,
   input: { branchId: string; ticketId: string },
-  spec: {
-    readonly from: readonly string[];
-    readonly set: SQL;
-    readonly where?: SQL;
-    readonly freeCounter: boolean;
-    readonly event: FastEvent;
-  },
+  transition: Transition<K>,
+  spec: { readonly values: Slots<K>; readonly event: FastEvent },
 ): Promise<TicketDetail> {
   const branch = await branchInScope(ctx, actor, input.branchId);
-  const row = await transitionFast(ctx, { branchId: branch.id, ticketId: input.ticketId, ...spec });
+  const row = await transitionFast(ctx, transition, {
+    branchId: branch.id,
+    ticketId: input.ticketId,
+    ...spec,
+  });
   if (!row) return explainMiss(ctx, branch.id, input.ticketId);
   return toTicketDetail(row);
 }
 
 const counterNumberSql = sql`jsonb_build_object('counterNumber', (select k.number from queue_counters k where k.id = t.counter_id))`;
+
+const RECALL = transitionStatement<'maxRecalls'>({
+  from: ['called'],
+  set: (p) => sql`recall_count = t.recall_count + 1, called_at = ${p.now}::timestamptz`,
+  where: (p) => sql`t.recall_count < ${p.maxRecalls}::int`,
+  freeCounter: false,
+  extraSql: sql`${counterNumberSql} || jsonb_build_object('recallCount', t.recall_count)`,
+});
+
+const NO_SHOW = transitionStatement<never>({
+  from: ['called'],
+  set: (p) => sql`status = 'no_show', outcome = 'no_show', ended_at = ${p.now}::timestamptz`,
+  freeCounter: true,
+  extraSql: sql`jsonb_build_object('recallCount', t.recall_count)`,
+});
+
+const START = transitionStatement<'staffId'>({
+  from: ['called'],
+  set: (p) => sql`status = 'serving', started_at = ${p.now}::timestamptz, staff_id = ${p.staffId}::uuid`,
+  freeCounter: false,
+});
+
+const FINISH = transitionStatement<'outcome' | 'note'>({
+  from: ['serving'],
+  set: (p) => sql`status = 'served', ended_at = ${p.now}::timestamptz,
+    outcome = ${p.outcome}, outcome_note = ${p.note}`,
+  freeCounter: true,
+  extraSql: sql`jsonb_build_object('serviceSeconds', round(extract(epoch from (t.ended_at - t.started_at)))::int)`,
+});
 
 type TicketUpdate = Partial<Omit<TicketRow, 'id' | 'branchId'>>;
 
@@ -523,20 +555,11 @@ export async function recallTicket(
 ): Promise<TicketDetail> {
   const branch = await branchInScope(ctx, actor, input.branchId);
   const maxRecalls = (await branchPolicy(ctx, branch.id)).policy.noShowAfterRecalls;
-  const now = ctx.clock().toISOString();
-  const row = await transitionFast(ctx, {
+  const row = await transitionFast(ctx, RECALL, {
     branchId: branch.id,
     ticketId: input.ticketId,
-    from: ['called'],
-    set: sql`recall_count = t.recall_count + 1, called_at = ${now}::timestamptz`,
-    where: sql`t.recall_count < ${maxRecalls}`,
-    freeCounter: false,
-    event: {
-      type: 'queue.ticket_recalled',
-      actorId: actor.userId,
-      extra: { recall: true },
-      extraSql: sql`${counterNumberSql} || jsonb_build_object('recallCount', t.recall_count)`,
-    },
+    values: { maxRecalls },
+    event: { type: 'queue.ticket_recalled', actorId: actor.userId, extra: { recall: true } },
   });
   if (row) return toTicketDetail(row);
   const [current] = await ctx.db
@@ -552,17 +575,9 @@ export function markNoShow(
   actor: Actor,
   input: { branchId: string; ticketId: string },
 ): Promise<TicketDetail> {
-  const now = ctx.clock().toISOString();
-  return fastOrExplain(ctx, actor, input, {
-    from: ['called'],
-    set: sql`status = 'no_show', outcome = 'no_show', ended_at = ${now}::timestamptz`,
-    freeCounter: true,
-    event: {
-      type: 'queue.ticket_no_show',
-      actorId: actor.userId,
-      extra: {},
-      extraSql: sql`jsonb_build_object('recallCount', t.recall_count)`,
-    },
+  return fastOrExplain(ctx, actor, input, NO_SHOW, {
+    values: {},
+    event: { type: 'queue.ticket_no_show', actorId: actor.userId, extra: {} },
   });
 }
 
@@ -571,11 +586,8 @@ export function startService(
   actor: Actor,
   input: { branchId: string; ticketId: string },
 ): Promise<TicketDetail> {
-  const now = ctx.clock().toISOString();
-  return fastOrExplain(ctx, actor, input, {
-    from: ['called'],
-    set: sql`status = 'serving', started_at = ${now}::timestamptz, staff_id = ${actor.userId}::uuid`,
-    freeCounter: false,
+  return fastOrExplain(ctx, actor, input, START, {
+    values: { staffId: actor.userId },
     event: { type: 'queue.service_started', actorId: actor.userId, extra: {} },
   });
 }
@@ -585,19 +597,9 @@ export function finishService(
   actor: Actor,
   input: { branchId: string; ticketId: string; outcome: FinishOutcome; note?: string | undefined },
 ): Promise<TicketDetail> {
-  const now = ctx.clock().toISOString();
-  return fastOrExplain(ctx, actor, input, {
-    from: ['serving'],
-    set: sql`status = 'served', ended_at = ${now}::timestamptz, outcome = ${input.outcome},
-      outcome_note = ${input.note ?? null}`,
-    freeCounter: true,
-    event: {
-      type: 'queue.service_finished',
-      actorId: actor.userId,
-      extra: { outcome: input.outcome },
-      extraSql: sql`jsonb_build_object('serviceSeconds',
-        round(extract(epoch from (t.ended_at - t.started_at)))::int)`,
-    },
+  return fastOrExplain(ctx, actor, input, FINISH, {
+    values: { outcome: input.outcome, note: input.note ?? null },
+    event: { type: 'queue.service_finished', actorId: actor.userId, extra: { outcome: input.outcome } },
   });
 }
 
