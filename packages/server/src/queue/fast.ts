@@ -405,10 +405,10 @@ export function waitingJson(branchId: SQL, day: SQL): SQL {
     where w.branch_id = ${branchId} and w.status = 'waiting' and w.business_day = ${day})`;
 }
 
-export function countersJson(branchId: SQL): SQL {
+export function countersJson(branchId: SQL, only?: SQL): SQL {
   return sql`(select coalesce(json_agg(json_build_object('id', k.id, 'n', k.number, 'name', k.name, 'st', k.state,
       'sk', k.skills, 'cur', k.current_ticket_id) order by k.number), '[]'::json)
-    from queue_counters k where k.branch_id = ${branchId})`;
+    from queue_counters k where k.branch_id = ${branchId} ${only ? sql`and ${only}` : sql``})`;
 }
 
 export function parseJson<T>(value: unknown): T {
@@ -430,7 +430,8 @@ const TICKET_WITH_LINE = statement(
   (p: Slots<'ticketId'>) => sql`
     select ${TICKET_JSON},
       case when t.status = 'waiting' then ${waitingJson(sql`t.branch_id`, sql`t.business_day`)} end as "lineJson",
-      ${countersJson(sql`t.branch_id`)} as "countersJson"
+      -- The prediction of a waiting ticket needs every counter; any other needs only its own.
+      ${countersJson(sql`t.branch_id`, sql`(t.status = 'waiting' or k.id = t.counter_id)`)} as "countersJson"
     from queue_tickets t where t.id = ${p.ticketId}::uuid`,
 );
 
@@ -445,7 +446,10 @@ export async function ticketWithLine(
   return withLine(ticketFromRaw(raw), raw);
 }
 
-/** A ticket with, when it waits, its branch's waiting line, and the branch's counters. */
+/**
+ * A ticket with, when it waits, its branch's waiting line and every counter of the branch;
+ * otherwise only the counter it was called to (if any).
+ */
 export interface TicketWithLine {
   readonly row: TicketRow;
   readonly waiting: RawWaiting[] | null;
