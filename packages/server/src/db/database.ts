@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import { Placeholder, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
@@ -81,22 +81,41 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(options);
 }
 
+/**
+ * The types drizzle's raw execute leaves as text on both engines (timestamps, dates, intervals,
+ * numeric[] and their arrays), so hot statements return the same shapes as rows().
+ */
+const RAW_TEXT_TYPES = new Set<number>([
+  pg.types.builtins.TIMESTAMPTZ,
+  pg.types.builtins.TIMESTAMP,
+  pg.types.builtins.DATE,
+  pg.types.builtins.INTERVAL,
+  1231,
+  1115,
+  1185,
+  1187,
+  1182,
+]);
+const asText = (value: string) => value;
 const PGLITE_RAW = {
   rowMode: 'object' as const,
-  parsers: Object.fromEntries(
-    [
-      pgliteTypes.TIMESTAMP,
-      pgliteTypes.TIMESTAMPTZ,
-      pgliteTypes.INTERVAL,
-      pgliteTypes.DATE,
-      1231,
-      1115,
-      1185,
-      1187,
-      1182,
-    ].map((type) => [type, (value: string) => value]),
-  ),
+  parsers: Object.fromEntries([...RAW_TEXT_TYPES].map((type) => [type, asText])),
 };
+
+/**
+ * Runs a statement: inside a transaction built with the values; on its own through `direct`
+ * with the compiled text and the call's parameters (checked for missing slots either way).
+ */
+async function runStatement<T, K extends string>(
+  statement: Statement<K>,
+  values: Slots<K>,
+  executor: Executor | undefined,
+  direct: (c: Compiled, params: unknown[]) => Promise<T[]>,
+): Promise<T[]> {
+  const c = compile(statement);
+  const params = parametersOf(c, values);
+  return executor ? rowsOf<T>(executor, statement.build(values)) : direct(c, params);
+}
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -109,14 +128,12 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     db,
     rows: (query, executor) => rowsOf(executor ?? db, query),
-    run: async <T, K extends string>(statement: Statement<K>, values: Slots<K>, executor?: Executor) => {
-      const c = compile(statement);
-      const params = parametersOf(c, values);
-      if (executor) return rowsOf<T>(executor, statement.build(values));
-      // The compiled text, as on PostgreSQL, with drizzle's raw parsing (dates and times as text).
-      const result = await client.query<T>(c.text, params, PGLITE_RAW);
-      return result.rows;
-    },
+    // The compiled text, as on PostgreSQL, with drizzle's raw parsing (dates and times as text).
+    run: (statement, values, executor) =>
+      runStatement(statement, values, executor, async (c, params) => {
+        const result = await client.query<never>(c.text, params, PGLITE_RAW);
+        return result.rows;
+      }),
     listen: async (channel, onNotify) => {
       const unlisten = await client.listen(channel, onNotify);
       return () => unlisten();
@@ -173,18 +190,6 @@ function parametersOf(c: Compiled, values: Slots<string>): unknown[] {
   return params;
 }
 
-/** The type parsing drizzle's raw execute uses (dates and times as text), so both paths agree. */
-const RAW_TEXT_TYPES = new Set<number>([
-  pg.types.builtins.TIMESTAMPTZ,
-  pg.types.builtins.TIMESTAMP,
-  pg.types.builtins.DATE,
-  pg.types.builtins.INTERVAL,
-  1231,
-  1115,
-  1185,
-  1187,
-  1182,
-]);
 const DRIZZLE_TYPES = {
   getTypeParser: ((typeId: number, format?: 'text' | 'binary') =>
     RAW_TEXT_TYPES.has(typeId)
@@ -246,18 +251,16 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
     kind: 'postgres',
     db,
     rows: (query, executor) => rowsOf(executor ?? db, query),
-    run: async <T, K extends string>(statement: Statement<K>, values: Slots<K>, executor?: Executor) => {
-      const c = compile(statement);
-      const params = parametersOf(c, values);
-      if (executor) return rowsOf<T>(executor, statement.build(values));
-      const result = await pool.query<T & pg.QueryResultRow>({
-        name: c.name,
-        text: c.text,
-        values: params,
-        types: DRIZZLE_TYPES,
-      });
-      return result.rows;
-    },
+    run: (statement, values, executor) =>
+      runStatement(statement, values, executor, async (c, params) => {
+        const result = await pool.query<pg.QueryResultRow>({
+          name: c.name,
+          text: c.text,
+          values: params,
+          types: DRIZZLE_TYPES,
+        });
+        return result.rows as never[];
+      }),
     listen: async (channel, onNotify, options) => {
       const client = new pg.Client({
         connectionString: url,
